@@ -1,0 +1,23 @@
+# The two things a newcomer does: `make talk` (deck + runner) and `make test`.
+# Both install what they need first: Python packages into .venv, reveal.js into node_modules.
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: talk test deps
+talk: deps
+	$(BIN)/talk serve
+
+test: deps
+	$(BIN)/python -m pytest
+
+deps: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@

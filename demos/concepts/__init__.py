@@ -1,0 +1,1 @@
+"""Concurrency vs parallelism: what the GIL lets threads, processes and asyncio do."""

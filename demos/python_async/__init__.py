@@ -1,0 +1,1 @@
+"""Asynchronous programming in Python: coroutines, await, gather, TaskGroup."""

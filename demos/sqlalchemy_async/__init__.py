@@ -1,0 +1,1 @@
+"""Asynchronous SQLAlchemy: AsyncEngine, AsyncSession, and the payoff."""

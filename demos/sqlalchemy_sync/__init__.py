@@ -1,0 +1,1 @@
+"""The SQLAlchemy ORM, synchronously: engine, raw SQL, the Todo model."""

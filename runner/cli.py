@@ -1,0 +1,123 @@
+"""`talk`: the one command for the talk: list and run demos, set up the database,
+build the deck, serve it with its runner, and measure it all."""
+
+import argparse
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+
+from demos import catalog
+from demos._database import ENV_VAR
+from runner.settings import get_settings, sqlite_url
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if getattr(args, "sqlite", False):
+        _use_sqlite_fallback()
+    return int(args.handler(args) or 0)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="talk", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    demos = commands.add_parser("demos", help="list the demos in talk order")
+    demos.set_defaults(handler=_list_demos)
+
+    run = commands.add_parser("run", help="run one demo, its output streamed live")
+    run.add_argument("demo_id", metavar="DEMO_ID")
+    _add_sqlite_flag(run)
+    run.set_defaults(handler=_run_demo)
+
+    db = commands.add_parser("db", help="the demo database")
+    db_commands = db.add_subparsers(required=True, metavar="ACTION")
+    init = db_commands.add_parser("init", help="create the tables and seed rows (idempotent)")
+    _add_sqlite_flag(init)
+    init.set_defaults(handler=_init_database)
+
+    build = commands.add_parser("build", help="build the deck into build/index.html")
+    build.add_argument("--record", action="store_true",
+                       help="run every demo and store its output in the deck")
+    _add_sqlite_flag(build)
+    build.set_defaults(handler=_build_deck)
+
+    serve = commands.add_parser("serve", help="serve the deck and run demos from it")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    _add_sqlite_flag(serve)
+    serve.set_defaults(handler=_serve)
+
+    bench = commands.add_parser("bench", help="measure the runner, the build and the payoff")
+    bench.add_argument("--quick", action="store_true", help="fewer repetitions")
+    bench.set_defaults(handler=_bench)
+    return parser
+
+
+def _add_sqlite_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--sqlite", action="store_true",
+                        help="use the embedded SQLite fallback instead of MySQL")
+
+
+def _use_sqlite_fallback() -> None:
+    """Point this process and every demo it starts at the seeded SQLite file."""
+    from runner import database
+
+    get_settings().build_dir.mkdir(parents=True, exist_ok=True)
+    os.environ[ENV_VAR] = sqlite_url()
+    get_settings.cache_clear()
+    database.init(sqlite_url())
+    print(f"backend: SQLite (embedded fallback, {sqlite_url()}); SLEEP() is emulated",
+          file=sys.stderr, flush=True)
+
+
+def _list_demos(_args: argparse.Namespace) -> int:
+    width = max(len(demo.id) for demo in catalog.DEMOS)
+    for demo in catalog.DEMOS:
+        database = "  [database]" if demo.needs_database else ""
+        print(f"{demo.id:<{width}}  {demo.title}{database}")
+    return 0
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    demo = catalog.find(args.demo_id)
+    if demo is None:
+        print(f"error: no demo {args.demo_id!r}; valid ids: {', '.join(catalog.ids())}",
+              file=sys.stderr)
+        return 2
+    # The child inherits our stdout and stderr, so its output reaches the terminal
+    # as it is printed; -u keeps Python from buffering it on the way.
+    return subprocess.call([sys.executable, "-u", "-m", demo.module])
+
+
+def _init_database(_args: argparse.Namespace) -> int:
+    from runner import database
+
+    rows = database.init(get_settings().database_url)
+    print(f"seeded {rows} todo rows")
+    return 0
+
+
+def _build_deck(args: argparse.Namespace) -> int:
+    from runner import deck
+
+    print(f"wrote {deck.build(record=args.record)}")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from runner import server
+
+    return server.serve(host=args.host, port=args.port, open_browser=not args.no_browser)
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from benchmarks import __main__ as bench
+
+    return bench.main(quick=args.quick)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
