@@ -48,12 +48,16 @@ def _reachable(url: URL) -> bool:
         engine.dispose()
 
 
+def _as_pymysql(url: str) -> URL:
+    return make_url(url).set(drivername="mysql+pymysql")
+
+
 @pytest.fixture(scope="session")
 def mysql_url() -> Iterator[str]:
     """A seeded MySQL/MariaDB, exported as TALK_DATABASE_URL for every demo started."""
     configured = os.environ.get(ENV_VAR)
     candidates = [configured] if configured else list(_CANDIDATE_URLS)
-    found = next((u for u in candidates if _reachable(make_url(u).set(drivername="mysql+pymysql"))), None)
+    found = next((u for u in candidates if _reachable(_as_pymysql(u))), None)
     if found is None:
         unavailable(f"no MySQL/MariaDB reachable at {', '.join(candidates)}")
     previous = os.environ.get(ENV_VAR)

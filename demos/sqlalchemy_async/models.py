@@ -8,9 +8,7 @@ Run it to see the CREATE TABLE statements these classes stand for.
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.dialects import mysql
 from sqlalchemy.ext.asyncio import AsyncAttrs
-from sqlalchemy.orm import (
-    DeclarativeBase, Mapped, mapped_column, relationship,
-)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.schema import CreateTable
 
 
