@@ -1,0 +1,25 @@
+"""await and asyncio.run: the coroutine finally runs, 3 s later.
+
+``await`` waits for the coroutine's result (a ``str`` this time, not a
+coroutine object), and ``asyncio.run`` starts the event loop for ``main()``
+and closes it when all is done. Look for the message after about 3 s.
+"""
+
+import asyncio
+
+
+async def something_async() -> str:
+    # Wait 3 seconds
+    await asyncio.sleep(3)
+
+    return "Now we're cooking with fire!"
+
+
+async def main() -> None:
+    result = await something_async()
+
+    print(result)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,24 @@
+"""A coroutine object: what calling an async function gives you.
+
+Calling ``something_async()`` runs none of its body: it returns a coroutine
+object, a promise of a result. Look at the object's repr, then at its methods:
+``send``, ``throw`` and ``close`` give away that it is a special generator.
+"""
+
+from pprint import pprint
+
+
+async def something_async() -> str:
+    return "I'm not really async!"
+
+
+def main() -> None:
+    coroutine = something_async()
+
+    print(f"{coroutine}\n")
+    pprint(dir(coroutine))
+    coroutine.close()  # OMIT (never awaited on purpose: no warning here)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,47 @@
+"""asyncio.gather: three waits at once, about 1 s.
+
+``gather`` schedules all three coroutines on the event loop and waits for
+them together: their sleeps overlap, so the total is the longest one, not
+the sum. Look at "It took 1.0... seconds", then at the results, in order.
+"""
+
+import asyncio
+import time
+
+
+async def me_first() -> str:
+    await asyncio.sleep(1)
+    return "I'm first!"
+
+
+async def me_second() -> str:
+    await asyncio.sleep(1)
+    return "Then me!"
+
+
+async def me_third() -> str:
+    await asyncio.sleep(1)
+    return "And finally me!"
+
+
+async def main() -> None:
+    start = time.perf_counter()
+
+    # Init all coroutines
+    first_coroutine = me_first()
+    second_coroutine = me_second()
+    third_coroutine = me_third()
+
+    # Schedule all coroutines to run concurrently and wait on all to return
+    result = await asyncio.gather(
+        first_coroutine, second_coroutine, third_coroutine
+    )
+
+    elapsed = time.perf_counter() - start
+    print(f"It took {elapsed:.3f} seconds to complete all operations\n")
+
+    print(result)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
