@@ -1,0 +1,35 @@
+"""create_engine and a first connection: SELECT 1 through pymysql.
+
+The engine is a pool of connections, made once per application; ``connect()``
+borrows one. SQLAlchemy 2.x changes the talk's code in two ways: ``execute``
+takes ``text("SELECT 1")``, not a plain string (2.0 removed implicit SQL
+strings, so SQL is always marked as SQL), and ``with`` blocks give the
+connection back and dispose of the pool. Look at the engine's repr: the URL
+is printed with its password hidden as ***.
+"""
+
+from sqlalchemy import create_engine, text
+
+from demos._database import database_url
+
+
+def main() -> None:
+    # Using the synchronous MySQL driver pymysql
+    mysql_engine = create_engine(
+        database_url("mysql+pymysql://root:example@localhost/exampledb"),
+        pool_recycle=3600,
+        pool_size=5,
+        echo=False,
+    )
+
+    # Test connection
+    with mysql_engine.connect() as connection:
+        print(connection)
+        print(connection.execute(text("SELECT 1")).scalar_one())
+        print(connection.engine)
+
+    mysql_engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

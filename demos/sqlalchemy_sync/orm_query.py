@@ -1,0 +1,63 @@
+"""The ORM: a Todo class, three todos, then how many there are.
+
+The talk's model and queries, in SQLAlchemy 2.x form. ``declarative_base``
+moved from ``sqlalchemy.ext.declarative`` (removed in 2.0) to a
+``DeclarativeBase`` subclass; typed ``Mapped[...]`` attributes with
+``mapped_column`` replace ``Column``; ``session.query`` is legacy, so queries
+are ``select()`` statements run by ``session.scalars`` / ``scalar``, and the
+count is ``func.count()``. Look at three todos, then "There are 20 ...".
+"""
+
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
+
+from demos._database import database_url
+
+
+# Create an object mapping to the database schema
+class Base(DeclarativeBase):
+    pass
+
+
+class Todo(Base):
+    __tablename__ = "todo"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str]
+    description: Mapped[str]
+    priority: Mapped[int]
+
+
+def main() -> None:
+    mysql_engine = create_engine(
+        database_url("mysql+pymysql://root:example@localhost/exampledb"),
+        pool_recycle=3600,
+        pool_size=5,
+        echo=False,
+    )
+    # Generate sessions, which manage persistence for ORM-mapped objects
+    session_maker = sessionmaker(bind=mysql_engine)
+
+    # region slide
+    # Select 3 entities
+    with session_maker() as session:
+        todos = session.scalars(select(Todo).order_by(Todo.id).limit(3))
+
+        for todo in todos:
+            print(f"A todo with id {todo.id} and priority {todo.priority}: "
+                  f"{todo.title}")
+
+    print()
+
+    # Find the total number of entities in the DB
+    with session_maker() as session:
+        number_of_todos = session.scalar(select(func.count()).select_from(Todo))
+
+        print(f"There are {number_of_todos} todo entities in the database")
+    # endregion
+
+    mysql_engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
