@@ -1,0 +1,33 @@
+"""create_async_engine: the same pool, with an asyncio driver (aiomysql).
+
+Only the URL's driver changes, ``mysql+aiomysql``, and every call that talks
+to the server is awaited: ``connect()``, ``execute()`` and ``dispose()``, which
+closes the pool's connections before the event loop ends. Look at the engine
+(password hidden), the answer to SELECT 1 and the server's version.
+"""
+
+import asyncio
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from demos._database import database_url
+
+
+async def main() -> None:
+    engine = create_async_engine(
+        database_url("mysql+aiomysql://root:example@localhost/exampledb")
+    )
+    print(f"engine for {engine.url}")  # str() hides the password
+
+    async with engine.connect() as conn:
+        result = await conn.execute(text("SELECT 1"))
+        print(f"SELECT 1 -> {result.scalar_one()}")
+        version = ".".join(map(str, conn.dialect.server_version_info or ()))
+        print(f"server: {conn.dialect.name} {version}")
+
+    await engine.dispose()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,42 @@
+"""AsyncSession and select(): three todos and the count, awaited.
+
+The ORM query of the sync section, unchanged but for the awaits: an
+``async_sessionmaker`` makes ``AsyncSession`` objects, and ``scalars()`` /
+``scalar()`` are awaited because they wait on the server. ``Todo`` comes from
+models.py. Look at the same three todos, then "There are 20 ...".
+"""
+
+import asyncio
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
+from demos._database import database_url
+from demos.sqlalchemy_async.models import Todo
+
+
+async def main() -> None:
+    engine = create_async_engine(
+        database_url("mysql+aiomysql://root:example@localhost/exampledb")
+    )
+    session_maker = async_sessionmaker(engine)
+
+    async with session_maker() as session:
+        todos = await session.scalars(select(Todo).order_by(Todo.id).limit(3))
+
+        for todo in todos:
+            print(f"A todo with id {todo.id} and priority {todo.priority}: "
+                  f"{todo.title}")
+
+        print()
+
+        number_of_todos = await session.scalar(
+            select(func.count()).select_from(Todo)
+        )
+        print(f"There are {number_of_todos} todo entities in the database")
+
+    await engine.dispose()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

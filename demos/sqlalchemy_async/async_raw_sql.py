@@ -1,0 +1,35 @@
+"""Raw SQL on an AsyncConnection: text() with a bound parameter.
+
+The raw SQL of the sync section, awaited. ``:priority`` is a bound parameter:
+the driver sends the value apart from the SQL, so nothing a user types is
+ever pasted into the statement. Look at the priority-1 todos, in id order.
+"""
+
+import asyncio
+from pprint import pprint
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from demos._database import database_url
+
+
+async def main() -> None:
+    engine = create_async_engine(
+        database_url("mysql+aiomysql://root:example@localhost/exampledb")
+    )
+
+    sql_statement = text(
+        "SELECT id, title FROM todo WHERE priority = :priority ORDER BY id"
+    )
+
+    async with engine.connect() as connection:
+        result = await connection.execute(sql_statement, {"priority": 1})
+
+        pprint(result.fetchall())
+
+    await engine.dispose()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
