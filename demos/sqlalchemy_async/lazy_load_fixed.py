@@ -1,0 +1,44 @@
+"""Loading a relationship under asyncio: selectinload, or awaitable_attrs.
+
+Two fixes for lazy_load_naive.py. ``selectinload(Todo.steps)`` loads the
+steps eagerly, in a second SELECT awaited with the query, so ``todo.steps``
+is plain data afterwards. When you only sometimes need them,
+``await todo.awaitable_attrs.steps`` (from ``AsyncAttrs`` on the models'
+Base) runs the lazy load as an awaitable. Look at the same steps both ways.
+"""
+
+import asyncio
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+from sqlalchemy.orm import selectinload
+
+from demos._database import database_url
+from demos.sqlalchemy_async.models import Todo
+
+
+async def main() -> None:
+    engine = create_async_engine(
+        database_url("mysql+aiomysql://root:example@localhost/exampledb")
+    )
+    session_maker = async_sessionmaker(engine)
+
+    # region slide
+    async with session_maker() as session:
+        # Eager: the steps arrive with the todo
+        query = select(Todo).where(Todo.id == 1).options(selectinload(Todo.steps))
+        todo = await session.scalar(query)
+        print(f"selectinload, todo {todo.id}: {[s.text for s in todo.steps]}")
+
+    async with session_maker() as session:
+        # Lazy, but awaited: the SELECT runs when asked for
+        todo = await session.get_one(Todo, 1)
+        steps = await todo.awaitable_attrs.steps
+        print(f"awaitable_attrs, todo {todo.id}: {[s.text for s in steps]}")
+    # endregion
+
+    await engine.dispose()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,50 @@
+"""Lazy loading under asyncio: todo.steps raises MissingGreenlet.
+
+In sync code, touching ``todo.steps`` quietly runs a SELECT. Under asyncio an
+attribute access cannot be awaited, so SQLAlchemy cannot do that I/O there
+and raises ``MissingGreenlet`` instead. Look at the todo's title (loaded with
+it), then the error when its steps are touched; lazy_load_fixed.py shows two
+ways to load them.
+"""
+
+import asyncio
+import gc
+import warnings
+
+from sqlalchemy.exc import MissingGreenlet, StatementError
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
+from demos._database import database_url
+from demos.sqlalchemy_async.models import Todo
+
+
+def first_line(error: Exception) -> str:
+    """Its class and first line; SQLAlchemy 2.1 wraps it in StatementError."""
+    cause = getattr(error, "orig", error)
+    return f"{type(cause).__name__}: {str(cause).splitlines()[0]}"
+
+
+async def main() -> None:
+    engine = create_async_engine(
+        database_url("mysql+aiomysql://root:example@localhost/exampledb")
+    )
+    session_maker = async_sessionmaker(engine)
+
+    # region slide
+    async with session_maker() as session:
+        todo = await session.get_one(Todo, 1)
+        print(f"todo {todo.id}: {todo.title}")
+        try:
+            print(todo.steps)  # a lazy load: needs I/O, not awaited
+        except (MissingGreenlet, StatementError) as error:
+            print(first_line(error))
+    # endregion
+
+    await engine.dispose()
+    # aiosqlite leaves the failed cursor() coroutine unawaited: collect it quietly
+    with warnings.catch_warnings(action="ignore", category=RuntimeWarning):
+        gc.collect()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
