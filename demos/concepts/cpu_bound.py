@@ -23,6 +23,7 @@ def sum_of_squares(n: int) -> int:
     return sum(i * i for i in range(n))
 
 
+# region slide
 def sequential() -> None:
     for _ in range(CHUNKS):
         sum_of_squares(CHUNK_SIZE)
@@ -48,6 +49,7 @@ async def gather_tasks() -> None:
 
 def as_asyncio_tasks() -> None:
     asyncio.run(gather_tasks())
+# endregion
 
 
 def timed(label: str, work: Callable[[], None]) -> None:

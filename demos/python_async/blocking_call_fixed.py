@@ -10,6 +10,7 @@ import asyncio
 import time
 
 
+# region slide
 async def fetch(name: str) -> str:
     await asyncio.sleep(1)  # yields to the event loop while it waits
     return f"{name} done"
@@ -22,7 +23,9 @@ def blocking_fetch(name: str) -> str:
 
 async def main() -> None:
     start = time.perf_counter()
-    result = await asyncio.gather(fetch("first"), fetch("second"), fetch("third"))
+    result = await asyncio.gather(
+        fetch("first"), fetch("second"), fetch("third")
+    )
     elapsed = time.perf_counter() - start
     print(f"asyncio.sleep: it took {elapsed:.3f} seconds")
     print(result)
@@ -33,6 +36,7 @@ async def main() -> None:
         asyncio.to_thread(blocking_fetch, "second"),
         asyncio.to_thread(blocking_fetch, "third"),
     )
+    # endregion
     elapsed = time.perf_counter() - start
     print(f"\nasyncio.to_thread: it took {elapsed:.3f} seconds")
     print(result)

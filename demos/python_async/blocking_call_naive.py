@@ -18,7 +18,9 @@ async def fetch(name: str) -> str:
 async def main() -> None:
     start = time.perf_counter()
 
-    result = await asyncio.gather(fetch("first"), fetch("second"), fetch("third"))
+    result = await asyncio.gather(
+        fetch("first"), fetch("second"), fetch("third")
+    )
 
     elapsed = time.perf_counter() - start
     print(f"It took {elapsed:.3f} seconds to complete all operations\n")

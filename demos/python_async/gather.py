@@ -24,6 +24,7 @@ async def me_third() -> str:
     return "And finally me!"
 
 
+# region slide
 async def main() -> None:
     start = time.perf_counter()
 
@@ -41,6 +42,7 @@ async def main() -> None:
     print(f"It took {elapsed:.3f} seconds to complete all operations\n")
 
     print(result)
+# endregion
 
 
 if __name__ == "__main__":

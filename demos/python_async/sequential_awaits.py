@@ -23,6 +23,7 @@ async def me_third() -> str:
     return "And finally me!"
 
 
+# region slide
 async def main() -> None:
     start = time.perf_counter()
 
@@ -36,6 +37,7 @@ async def main() -> None:
     print(first_result)
     print(second_result)
     print(third_result)
+# endregion
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ async def main() -> None:
     )
     session_maker = async_sessionmaker(engine)
 
+    # region slide
     async with session_maker() as session:
         todos = await session.scalars(select(Todo).order_by(Todo.id).limit(3))
 
@@ -34,6 +35,7 @@ async def main() -> None:
             select(func.count()).select_from(Todo)
         )
         print(f"There are {number_of_todos} todo entities in the database")
+    # endregion
 
     await engine.dispose()
 

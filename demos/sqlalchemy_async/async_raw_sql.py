@@ -19,6 +19,7 @@ async def main() -> None:
         database_url("mysql+aiomysql://root:example@localhost/exampledb")
     )
 
+    # region slide
     sql_statement = text(
         "SELECT id, title FROM todo WHERE priority = :priority ORDER BY id"
     )
@@ -27,6 +28,7 @@ async def main() -> None:
         result = await connection.execute(sql_statement, {"priority": 1})
 
         pprint(result.fetchall())
+    # endregion
 
     await engine.dispose()
 

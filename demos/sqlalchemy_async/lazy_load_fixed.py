@@ -26,7 +26,10 @@ async def main() -> None:
     # region slide
     async with session_maker() as session:
         # Eager: the steps arrive with the todo
-        query = select(Todo).where(Todo.id == 1).options(selectinload(Todo.steps))
+        query = (
+            select(Todo).where(Todo.id == 1)
+            .options(selectinload(Todo.steps))
+        )
         todo = await session.scalar(query)
         print(f"selectinload, todo {todo.id}: {[s.text for s in todo.steps]}")
 

@@ -41,7 +41,7 @@ async def main() -> None:
     # endregion
 
     await engine.dispose()
-    # aiosqlite leaves the failed cursor() coroutine unawaited: collect it quietly
+    # aiosqlite leaves the failed cursor() coroutine unawaited: drop it quietly
     with warnings.catch_warnings(action="ignore", category=RuntimeWarning):
         gc.collect()
 

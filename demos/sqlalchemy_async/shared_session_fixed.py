@@ -14,6 +14,7 @@ from demos._database import database_url
 from demos.sqlalchemy_async.models import Todo
 
 
+# region slide
 async def title_of(
     session_maker: async_sessionmaker, todo_id: int
 ) -> str:
@@ -33,6 +34,7 @@ async def main() -> None:
     )
     for title in titles:
         print(f"ok: {title}")
+    # endregion
 
     await engine.dispose()
 

@@ -14,6 +14,7 @@ from demos._database import database_url
 
 
 def main() -> None:
+    # region slide
     # Using the synchronous MySQL driver pymysql
     mysql_engine = create_engine(
         database_url("mysql+pymysql://root:example@localhost/exampledb"),
@@ -27,6 +28,7 @@ def main() -> None:
         print(connection)
         print(connection.execute(text("SELECT 1")).scalar_one())
         print(connection.engine)
+    # endregion
 
     mysql_engine.dispose()
 

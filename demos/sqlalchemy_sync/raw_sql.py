@@ -23,6 +23,7 @@ def main() -> None:
         echo=False,
     )
 
+    # region slide
     sql_statement = "SELECT * FROM todo ORDER BY id LIMIT 3"
 
     # Connect, execute SQL, and print results; "with" closes the connection
@@ -30,6 +31,7 @@ def main() -> None:
         results = connection.execute(text(sql_statement)).fetchall()
 
         pprint(results)
+    # endregion
 
     mysql_engine.dispose()
 
