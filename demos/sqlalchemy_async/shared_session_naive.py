@@ -10,7 +10,7 @@ shared_session_fixed.py gives each task a session of its own.
 
 import asyncio
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
 from demos._database import database_url
@@ -34,9 +34,10 @@ async def main() -> None:
             return_exceptions=True,  # let every task finish before closing
         )
     for result in results:
-        if isinstance(result, SQLAlchemyError):
-            first_line = str(result).splitlines()[0]
-            print(f"{type(result).__name__}: {first_line}")
+        if isinstance(result, InvalidRequestError):
+            print(f"{type(result).__name__}: {str(result).splitlines()[0]}")
+        elif isinstance(result, BaseException):
+            raise result  # OMIT (not the lesson: e.g. no database)
         else:
             print(f"ok: {result}")
     # endregion
