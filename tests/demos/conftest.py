@@ -1,0 +1,36 @@
+"""Every demo run for real, shared per session: runs by id, per backend."""
+
+import pytest
+from demo_runs import DemoRun, environment, run_all
+
+from demos import catalog
+from demos._database import ENV_VAR
+from runner import database
+
+
+@pytest.fixture(scope="session")
+def seeded_sqlite_url(sqlite_url: str) -> str:
+    """sqlite_url, surely seeded: database.init follows TALK_DATABASE_URL, which
+    mysql_url may already have pointed at MySQL when sqlite_url seeded its file."""
+    with environment(ENV_VAR, sqlite_url):
+        database.init(sqlite_url)
+    return sqlite_url
+
+
+@pytest.fixture(scope="session")
+def plain_runs() -> dict[str, DemoRun]:
+    """The demos that need no database, by id."""
+    return run_all((d for d in catalog.DEMOS if not d.needs_database), {})
+
+
+@pytest.fixture(scope="session", params=["mysql", "sqlite"])
+def backend_url(request: pytest.FixtureRequest) -> str:
+    """The seeded database the database demos run against: MariaDB, then SQLite."""
+    fixture = "mysql_url" if request.param == "mysql" else "seeded_sqlite_url"
+    return str(request.getfixturevalue(fixture))
+
+
+@pytest.fixture(scope="session")
+def database_runs(backend_url: str) -> dict[str, DemoRun]:
+    """The database demos, by id, against backend_url."""
+    return run_all((d for d in catalog.DEMOS if d.needs_database), {ENV_VAR: backend_url})

@@ -1,0 +1,220 @@
+"""What each demo prints, run as a subprocess against MariaDB and SQLite."""
+
+import re
+import sys
+
+import pytest
+from demo_runs import DemoRun
+from sqlalchemy import create_engine, select
+from sqlalchemy.engine import make_url
+
+from demos import catalog
+from demos.sqlalchemy_async.models import Step, Todo
+from runner.database import SEED_STEPS, SEED_TODOS
+
+PLAIN_IDS = [d.id for d in catalog.DEMOS if not d.needs_database]
+DATABASE_IDS = [d.id for d in catalog.DEMOS if d.needs_database]
+# Only missing-await writes to stderr: Python's "never awaited" warning is its lesson.
+EXPECTED_STDERR = {"missing-await"}
+
+
+def seconds_after(prefix: str, stdout: str) -> float:
+    """The number of seconds on the line that starts with prefix."""
+    match = re.search(rf"^{re.escape(prefix)}\D*?(\d+\.\d+)", stdout, re.MULTILINE)
+    assert match, f"no line starting {prefix!r} in:\n{stdout}"
+    return float(match.group(1))
+
+
+def todo_lines(count: int) -> list[str]:
+    return [
+        f"A todo with id {i} and priority {priority}: {title}"
+        for i, (title, _, priority) in enumerate(SEED_TODOS[:count], start=1)
+    ]
+
+
+def assert_clean(run: DemoRun, demo_id: str) -> None:
+    assert run.returncode == 0, f"{demo_id} exited {run.returncode}: {run.stderr}"
+    assert "Traceback" not in run.stdout + run.stderr
+    if demo_id not in EXPECTED_STDERR:
+        assert run.stderr == ""
+
+
+@pytest.mark.parametrize("demo_id", PLAIN_IDS)
+def test_plain_demo_exits_cleanly(plain_runs: dict[str, DemoRun], demo_id: str) -> None:
+    assert_clean(plain_runs[demo_id], demo_id)
+    assert plain_runs[demo_id].stdout.strip()
+
+
+@pytest.mark.parametrize("demo_id", DATABASE_IDS)
+def test_database_demo_exits_cleanly(database_runs: dict[str, DemoRun], demo_id: str) -> None:
+    assert_clean(database_runs[demo_id], demo_id)
+    assert database_runs[demo_id].stdout.strip()
+
+
+def test_cpu_bound_prints_the_gil_and_four_timings(plain_runs: dict[str, DemoRun]) -> None:
+    run = plain_runs["cpu-bound"]
+    gil = re.search(r"^GIL enabled: (True|False)", run.stdout, re.MULTILINE)
+    assert gil
+    if sys.version_info < (3, 13):
+        assert gil.group(1) == "True"
+    for label in ("sequential", "threads", "processes", "asyncio tasks"):
+        assert re.search(rf"^{label} +\d+\.\d\d s$", run.stdout, re.MULTILINE), label
+    assert run.elapsed < 10
+
+
+def test_coroutine_object_is_shown_and_closed(plain_runs: dict[str, DemoRun]) -> None:
+    run = plain_runs["coroutine-object"]
+    assert run.stdout.startswith("<coroutine object something_async at 0x")
+    for method in ("'close'", "'send'", "'throw'", "'cr_frame'"):
+        assert method in run.stdout
+    assert "never awaited" not in run.stderr
+
+
+def test_missing_await_exits_at_once_and_warns(plain_runs: dict[str, DemoRun]) -> None:
+    run = plain_runs["missing-await"]
+    assert run.stdout.startswith("<coroutine object something_async at 0x")
+    assert "RuntimeWarning: coroutine 'something_async' was never awaited" in run.stderr
+    assert run.elapsed < 2.5  # the 3 s sleep never ran
+
+
+def test_await_run_waits_and_prints_the_result(plain_runs: dict[str, DemoRun]) -> None:
+    run = plain_runs["await-run"]
+    assert run.stdout == "Now we're cooking with fire!\n"
+    assert 2.9 < run.elapsed < 5.0
+
+
+def test_sequential_awaits_take_about_3_s(plain_runs: dict[str, DemoRun]) -> None:
+    run = plain_runs["sequential-awaits"]
+    assert 2.9 < seconds_after("It took", run.stdout) < 4.5
+    assert run.stdout.rstrip().splitlines()[-3:] == ["I'm first!", "Then me!", "And finally me!"]
+
+
+@pytest.mark.parametrize("demo_id", ["gather", "task-group"])
+def test_concurrent_awaits_take_about_1_s(plain_runs: dict[str, DemoRun], demo_id: str) -> None:
+    run = plain_runs[demo_id]
+    assert 0.8 < seconds_after("It took", run.stdout) < 1.8
+    assert "[\"I'm first!\", 'Then me!', 'And finally me!']" in run.stdout
+
+
+def test_task_group_cancels_the_sibling_of_a_failed_task(plain_runs: dict[str, DemoRun]) -> None:
+    run = plain_runs["task-group"]
+    assert "TaskGroup raised: ValueError('the database went away')" in run.stdout
+    assert "the slow sibling was cancelled: True" in run.stdout
+    assert run.elapsed < 4  # the 5 s sibling did not run to its end
+
+
+def test_blocking_call_takes_3_s_and_its_fixes_1_s(plain_runs: dict[str, DemoRun]) -> None:
+    naive, fixed = plain_runs["blocking-call-naive"], plain_runs["blocking-call-fixed"]
+    assert 2.9 < seconds_after("It took", naive.stdout) < 4.5
+    assert 0.8 < seconds_after("asyncio.sleep: it took", fixed.stdout) < 1.8
+    assert 0.8 < seconds_after("asyncio.to_thread: it took", fixed.stdout) < 1.8
+    assert fixed.stdout.count("['first done', 'second done', 'third done']") == 2
+
+
+def test_engine_connect_shows_connection_and_engine(
+    database_runs: dict[str, DemoRun], backend_url: str
+) -> None:
+    stdout = database_runs["engine-connect"].stdout
+    backend = make_url(backend_url).get_backend_name()
+    driver = "pymysql" if backend == "mysql" else "pysqlite"
+    assert stdout.startswith("<sqlalchemy.engine.base.Connection object at 0x")
+    assert "\n1\n" in stdout
+    assert f"Engine({backend}+{driver}://" in stdout
+
+
+def test_raw_sql_prints_the_first_three_rows(database_runs: dict[str, DemoRun]) -> None:
+    stdout = database_runs["raw-sql"].stdout
+    titles = [title for title, _, _ in SEED_TODOS]
+    assert all(repr(title) in stdout for title in titles[:3])
+    assert repr(titles[3]) not in stdout
+    assert stdout.startswith("[(1, 'Write the talk outline'")
+
+
+@pytest.mark.parametrize("demo_id", ["orm-query", "async-orm"])
+def test_orm_prints_three_todos_then_20(database_runs: dict[str, DemoRun], demo_id: str) -> None:
+    lines = database_runs[demo_id].stdout.splitlines()
+    assert lines == [*todo_lines(3), "", "There are 20 todo entities in the database"]
+
+
+def test_async_engine_answers_select_1(
+    database_runs: dict[str, DemoRun], backend_url: str
+) -> None:
+    stdout = database_runs["async-engine"].stdout
+    backend = make_url(backend_url).get_backend_name()
+    driver = "aiomysql" if backend == "mysql" else "aiosqlite"
+    assert stdout.startswith(f"engine for {backend}+{driver}://")
+    assert "SELECT 1 -> 1\n" in stdout
+    assert re.search(rf"^server: {backend} \d+\.\d+", stdout, re.MULTILINE)
+
+
+def test_create_tables_changes_nothing_on_a_seeded_database(
+    database_runs: dict[str, DemoRun],
+) -> None:
+    assert database_runs["create-tables"].stdout == (
+        "before: todo, todo_step\n"
+        "after: todo, todo_step\n"
+        f"rows in todo: {len(SEED_TODOS)}\n"
+        f"rows in todo_step: {len(SEED_STEPS)}\n"
+    )
+
+
+def test_async_raw_sql_prints_the_priority_1_todos(database_runs: dict[str, DemoRun]) -> None:
+    stdout = database_runs["async-raw-sql"].stdout
+    expected = [(i, t) for i, (t, _, p) in enumerate(SEED_TODOS, start=1) if p == 1]
+    found = [(int(i), t) for i, t in re.findall(r"\((\d+), '([^']*)'\)", stdout)]
+    assert found == expected
+
+
+def test_payoff_speedup_is_close_to_n(database_runs: dict[str, DemoRun]) -> None:
+    stdout = database_runs["payoff"].stdout
+    assert stdout.startswith("10 queries, each SELECT SLEEP(0.3)\n")
+    sequential = seconds_after("one after another", stdout)
+    concurrent = seconds_after("all at once", stdout)
+    speedup = seconds_after("speedup:", stdout)
+    assert 2.9 < sequential < 4.5
+    assert concurrent < sequential
+    assert speedup >= 0.8 * 10
+    assert "(the limit is 10x)" in stdout
+
+
+def test_shared_session_fails_then_a_session_per_task_works(
+    database_runs: dict[str, DemoRun],
+) -> None:
+    naive = database_runs["shared-session-naive"].stdout.splitlines()
+    refusal = (
+        "InvalidRequestError: This session is provisioning a new connection; "
+        "concurrent operations are not permitted"
+    )
+    assert naive[0] == "ok: Write the talk outline"
+    assert len(naive) == 3
+    assert all(line.startswith(refusal) for line in naive[1:])
+    fixed = database_runs["shared-session-fixed"].stdout.splitlines()
+    assert fixed == [f"ok: {title}" for title, _, _ in SEED_TODOS[:3]]
+
+
+def test_lazy_load_fails_then_eager_and_awaited_loads_work(
+    database_runs: dict[str, DemoRun],
+) -> None:
+    naive = database_runs["lazy-load-naive"].stdout.splitlines()
+    assert naive[0] == "todo 1: Write the talk outline"
+    assert naive[1].startswith("MissingGreenlet: greenlet_spawn has not been called")
+    steps = [text for todo_id, text in SEED_STEPS if todo_id == 1]
+    assert database_runs["lazy-load-fixed"].stdout.splitlines() == [
+        f"selectinload, todo 1: {steps}",
+        f"awaitable_attrs, todo 1: {steps}",
+    ]
+
+
+def test_database_demos_leave_the_rows_as_they_found_them(
+    database_runs: dict[str, DemoRun], backend_url: str
+) -> None:
+    assert database_runs  # every database demo has run by now
+    engine = create_engine(make_url(backend_url))
+    with engine.connect() as conn:
+        todos = conn.execute(
+            select(Todo.title, Todo.description, Todo.priority).order_by(Todo.id)
+        ).all()
+        steps = conn.execute(select(Step.todo_id, Step.text).order_by(Step.id)).all()
+    engine.dispose()
+    assert [tuple(row) for row in todos] == list(SEED_TODOS)
+    assert [tuple(row) for row in steps] == list(SEED_STEPS)
