@@ -1,0 +1,63 @@
+"""A database demo without its database: one line with the remedy, never a traceback."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from demo_runs import DemoRun, run_module
+from sqlalchemy.engine import make_url
+
+from demos import catalog
+from demos._database import ENV_VAR
+
+DATABASE_DEMOS = [d for d in catalog.DEMOS if d.needs_database]
+CLOSED_PORT_URL = "mysql+pymysql://root:s3cret-pw@127.0.0.1:1/exampledb"
+
+
+def run_everywhere(url: str) -> dict[str, DemoRun]:
+    with ThreadPoolExecutor(4) as pool:
+        futures = {d.id: pool.submit(run_module, d.module, {ENV_VAR: url}) for d in DATABASE_DEMOS}
+        return {demo_id: future.result() for demo_id, future in futures.items()}
+
+
+@pytest.fixture(scope="module")
+def closed_port_runs() -> dict[str, DemoRun]:
+    return run_everywhere(CLOSED_PORT_URL)
+
+
+@pytest.fixture(scope="module")
+def wrong_credentials_url(mysql_url: str) -> str:
+    """The test server, asked for by a user it does not know."""
+    url = make_url(mysql_url).set(username="no_such_talk_user", password="s3cret-pw")
+    return url.render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="module")
+def wrong_credentials_runs(wrong_credentials_url: str) -> dict[str, DemoRun]:
+    return run_everywhere(wrong_credentials_url)
+
+
+def assert_one_line_with_remedy(run: DemoRun, shown_url: str) -> None:
+    assert run.returncode != 0
+    assert run.elapsed < 4.0  # connect_timeout is 3 s; refusals come at once
+    lines = run.stderr.splitlines()
+    assert len(lines) == 1, run.stderr
+    assert lines[0].startswith("error: cannot use the database at ")
+    assert shown_url in lines[0]
+    assert "docker compose up -d" in lines[0]
+    assert "s3cret-pw" not in run.stdout + run.stderr
+    assert "Traceback" not in run.stdout + run.stderr
+
+
+@pytest.mark.parametrize("demo_id", [d.id for d in DATABASE_DEMOS])
+def test_closed_port_gives_one_line(closed_port_runs: dict[str, DemoRun], demo_id: str) -> None:
+    assert_one_line_with_remedy(closed_port_runs[demo_id], "root:***@127.0.0.1:1/exampledb")
+
+
+@pytest.mark.parametrize("demo_id", [d.id for d in DATABASE_DEMOS])
+def test_wrong_credentials_give_one_line(
+    wrong_credentials_runs: dict[str, DemoRun], wrong_credentials_url: str, demo_id: str
+) -> None:
+    url = make_url(wrong_credentials_url)
+    shown = f"no_such_talk_user:***@{url.host}:{url.port or 3306}/{url.database}"
+    assert_one_line_with_remedy(wrong_credentials_runs[demo_id], shown)
+    assert "Access denied" in wrong_credentials_runs[demo_id].stderr
