@@ -1,0 +1,111 @@
+"""`talk build --record`: real runs of the demos, kept in the deck and across rebuilds."""
+
+import re
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from demos import catalog
+from runner import deck
+from runner.settings import get_settings
+from tests.deck.conftest import ToyDeck
+
+PYTHON = f"Python {sys.version_info.major}.{sys.version_info.minor}"
+
+
+def build(toy: ToyDeck, **kw: bool) -> str:
+    index = deck.build(slides_dir=toy.slides, build_dir=toy.build_dir, demos=toy.demos, **kw)
+    return index.read_text()
+
+
+def code_cells(toy: ToyDeck) -> dict[str, nbformat.NotebookNode]:
+    nb = nbformat.read(toy.build_dir / "talk.ipynb", as_version=4)
+    nbformat.validate(nb)
+    return {c.metadata.demo["id"]: c for c in nb.cells if c.cell_type == "code"}
+
+
+def both_demos(toy: ToyDeck) -> None:
+    toy.write("01-demos.md", f"""\
+        # Demos
+
+        {toy.link("hello.py", "greet")}
+
+        ## Counting
+
+        {toy.link("counter.py")}
+        """)
+
+
+def streams(cell: nbformat.NotebookNode, name: str) -> str:
+    return "".join(o.text for o in cell.outputs if o.output_type == "stream" and o.name == name)
+
+
+def test_record_keeps_what_each_demo_printed(toy: ToyDeck) -> None:
+    both_demos(toy)
+    html = build(toy, record=True)
+    hello = code_cells(toy)["hello"]
+    assert streams(hello, "stdout") == "hello\nbye\n"  # the whole demo runs, OMIT lines too
+    assert streams(hello, "stderr") == "to stderr\n"
+    assert streams(code_cells(toy)["counter"], "stdout") == "1\n2\n3\n"
+    recorded = hello.metadata.recording
+    assert recorded["backend"] == PYTHON and recorded["returncode"] == 0
+    age = datetime.now(UTC) - datetime.fromisoformat(recorded["date"])
+    assert 0 <= age.total_seconds() < 60
+    assert '<span class="stdout">hello\n</span>' in html
+    assert '<span class="stderr">to stderr\n</span>' in html
+    assert html.count('data-source="recorded"') == 2
+    notes = re.findall(r'<p class="demo-recorded-note">Recorded (\S+) on ([^<]+)</p>', html)
+    assert notes == [(recorded["date"][:10], PYTHON)] * 2
+
+
+def test_a_plain_rebuild_keeps_recordings_of_unchanged_demos_only(toy: ToyDeck) -> None:
+    both_demos(toy)
+    build(toy, record=True)
+    assert build(toy).count('data-source="recorded"') == 2
+    counter = toy.package / "counter.py"
+    counter.write_text(counter.read_text().replace("range(1, 4)", "range(1, 5)"))
+    html = build(toy)
+    assert re.search(r'data-demo-id="counter".*?data-source="none"', html, re.S)
+    assert re.search(r'data-demo-id="hello".*?data-source="recorded"', html, re.S)
+    assert code_cells(toy)["counter"].outputs == []
+
+
+def test_a_demo_that_hangs_is_stopped_at_the_timeout(
+    toy: ToyDeck, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (toy.package / "counter.py").write_text(
+        "import time\n\nprint('waiting', flush=True)\ntime.sleep(60)\n")
+    both_demos(toy)
+    monkeypatch.setenv("TALK_RUN_TIMEOUT_S", "1")
+    get_settings.cache_clear()
+    try:
+        started = time.monotonic()
+        build(toy, record=True)
+        elapsed = time.monotonic() - started
+    finally:
+        get_settings.cache_clear()
+    counter = code_cells(toy)["counter"]
+    assert streams(counter, "stdout") == "waiting\n"
+    assert streams(counter, "stderr") == "(stopped after 1 s)\n"
+    assert 0.8 <= elapsed <= 5.0
+
+
+def test_a_database_demo_records_on_the_configured_server(tmp_path: Path, mysql_url: str) -> None:
+    demo = catalog.find("engine-connect")
+    assert demo is not None
+    slides = tmp_path / "slides"
+    slides.mkdir()
+    (slides / "01-db.md").write_text(f"# Database\n\n[engine]({demo.path})\n")
+    html = deck.build(slides_dir=slides, build_dir=tmp_path / "build", demos=[demo],
+                      record=True).read_text()
+    nb = nbformat.read(tmp_path / "build" / "talk.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if c.cell_type == "code")
+    assert cell.metadata.recording["backend"] == "MySQL"
+    assert cell.metadata.recording["returncode"] == 0, cell.outputs
+    assert streams(cell, "stdout").strip()
+    assert 'data-demo-id="engine-connect" data-needs-database="true"' in html
+    assert re.search(r"Recorded \S+ on MySQL</p>", html)
