@@ -1,0 +1,105 @@
+"""The real talk: slides/ builds, keeps the source talk's outline, shows every demo once."""
+
+import re
+import unicodedata
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from demos import catalog
+from runner import deck
+from runner.settings import PROJECT_ROOT
+
+TALK_SOURCE = PROJECT_ROOT.parent / "shared" / "talk-source.md"
+
+
+class _Headings(HTMLParser):
+    """The text of every h1-h3 in a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+        self._depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("h1", "h2", "h3"):
+            self._depth += 1
+            self.found.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("h1", "h2", "h3"):
+            self._depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._depth:
+            self.found[-1] += data
+
+
+def normalised(text: str) -> str:
+    """Lower case letters and digits only, so markup, accents and punctuation never matter."""
+    plain = unicodedata.normalize("NFKD", text).casefold()
+    return re.sub(r"[^a-z0-9]+", " ", plain).strip()
+
+
+def source_headings(markdown: str) -> list[str]:
+    """The `#` and `##` headings of a Markdown file, outside its code fences."""
+    headings, fence = [], False
+    for line in markdown.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            fence = not fence
+        elif not fence and re.match(r"#{1,2} \S", line):
+            headings.append(line.lstrip("#").strip())
+    return headings
+
+
+def matches(heading: str, shown: set[str]) -> bool:
+    """Found as it is, or with a typo fixed: at most two letters differ."""
+    wanted = normalised(heading)
+    return any(wanted == h or (len(wanted) > 8 and _distance(wanted, h) <= 2) for h in shown)
+
+
+def _distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1,
+                               previous[j - 1] + (char_a != char_b)))
+        previous = current
+    return previous[-1]
+
+
+@pytest.fixture(scope="module")
+def talk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return deck.build(build_dir=tmp_path_factory.mktemp("talk"))
+
+
+def test_the_talk_builds_into_a_valid_notebook(talk: Path) -> None:
+    nb = nbformat.read(talk.parent / "talk.ipynb", as_version=4)
+    nbformat.validate(nb)
+    assert nb.cells[0].metadata.slideshow.slide_type == "slide"
+
+
+def test_every_heading_of_the_source_talk_is_in_the_deck(talk: Path) -> None:
+    parser = _Headings()
+    parser.feed(talk.read_text())
+    shown = {normalised(h) for h in parser.found}
+    wanted = source_headings(TALK_SOURCE.read_text(encoding="utf-8"))
+    assert len(wanted) >= 10
+    missing = [h for h in wanted if not matches(h, shown)]
+    assert missing == []
+
+
+def test_every_catalog_demo_is_shown_by_exactly_one_code_slide(talk: Path) -> None:
+    shown = Counter(re.findall(r'<div class="demo" data-demo-id="([^"]+)"', talk.read_text()))
+    assert shown == Counter(catalog.ids())
+
+
+def test_every_section_has_a_time_budget(talk: Path) -> None:
+    nb = nbformat.read(talk.parent / "talk.ipynb", as_version=4)
+    budgets = [c.metadata.slideshow.get("data", {}).get("timing")
+               for c in nb.cells if c.metadata.slideshow.slide_type == "slide"]
+    assert budgets and all(isinstance(b, int) and b > 0 for b in budgets), budgets
