@@ -6,13 +6,17 @@ so nothing skews what they measure.
 """
 
 import os
+import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
+
+import pymysql
+from sqlalchemy.engine import make_url
 
 from demos import catalog
 from runner.settings import PROJECT_ROOT
@@ -65,3 +69,26 @@ def environment(name: str, value: str) -> Iterator[None]:
             os.environ.pop(name, None)
         else:
             os.environ[name] = previous
+
+
+def stored_rows(url: str) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """The todo and todo_step rows, read through the bare driver.
+
+    No SQLAlchemy Engine here on purpose: once this process has seeded SQLite,
+    demos._database listens on every Engine's connect, MySQL ones included.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        connection = sqlite3.connect(parsed.database or ":memory:")
+    else:
+        connection = pymysql.connect(
+            host=parsed.host, port=parsed.port or 3306, user=parsed.username,
+            password=parsed.password or "", database=parsed.database,
+        )
+    with closing(connection):
+        cursor = connection.cursor()
+        cursor.execute("SELECT id, title, description, priority FROM todo ORDER BY id")
+        todos = [tuple(row) for row in cursor.fetchall()]
+        cursor.execute("SELECT id, todo_id, text FROM todo_step ORDER BY id")
+        steps = [tuple(row) for row in cursor.fetchall()]
+    return todos, steps

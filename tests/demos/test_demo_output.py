@@ -4,12 +4,10 @@ import re
 import sys
 
 import pytest
-from demo_runs import DemoRun
-from sqlalchemy import create_engine, select
+from demo_runs import DemoRun, stored_rows
 from sqlalchemy.engine import make_url
 
 from demos import catalog
-from demos.sqlalchemy_async.models import Step, Todo
 from runner.database import SEED_STEPS, SEED_TODOS
 
 PLAIN_IDS = [d.id for d in catalog.DEMOS if not d.needs_database]
@@ -209,12 +207,6 @@ def test_database_demos_leave_the_rows_as_they_found_them(
     database_runs: dict[str, DemoRun], backend_url: str
 ) -> None:
     assert database_runs  # every database demo has run by now
-    engine = create_engine(make_url(backend_url))
-    with engine.connect() as conn:
-        todos = conn.execute(
-            select(Todo.title, Todo.description, Todo.priority).order_by(Todo.id)
-        ).all()
-        steps = conn.execute(select(Step.todo_id, Step.text).order_by(Step.id)).all()
-    engine.dispose()
-    assert [tuple(row) for row in todos] == list(SEED_TODOS)
-    assert [tuple(row) for row in steps] == list(SEED_STEPS)
+    todos, steps = stored_rows(backend_url)
+    assert [row[1:] for row in todos] == list(SEED_TODOS)
+    assert [row[1:] for row in steps] == list(SEED_STEPS)

@@ -5,11 +5,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sqlalchemy import create_engine, select
+from demo_runs import stored_rows
 
 from demos import catalog
 from demos._database import ENV_VAR
-from demos.sqlalchemy_async.models import Step, Todo
 from runner.database import SEED_STEPS, SEED_TODOS
 from runner.settings import PROJECT_ROOT
 
@@ -20,16 +19,6 @@ def talk(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
         env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=60,
         check=False,
     )
-
-
-def rows(url: str) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
-    engine = create_engine(url)
-    with engine.connect() as conn:
-        todos = conn.execute(select(Todo.id, Todo.title, Todo.description, Todo.priority)
-                             .order_by(Todo.id)).all()
-        steps = conn.execute(select(Step.id, Step.todo_id, Step.text).order_by(Step.id)).all()
-    engine.dispose()
-    return [tuple(r) for r in todos], [tuple(r) for r in steps]
 
 
 def test_run_unknown_id_lists_the_valid_ones() -> None:
@@ -50,9 +39,9 @@ def test_db_init_twice_gives_the_same_rows_on_sqlite(tmp_path: Path) -> None:
     first = talk("db", "init", env={ENV_VAR: url})
     assert first.returncode == 0, first.stderr
     assert first.stdout == f"seeded {len(SEED_TODOS)} todo rows\n"
-    after_first = rows(url)
+    after_first = stored_rows(url)
     assert talk("db", "init", env={ENV_VAR: url}).returncode == 0
-    assert rows(url) == after_first
+    assert stored_rows(url) == after_first
     todos, steps = after_first
     assert [t[1:] for t in todos] == list(SEED_TODOS)
     assert [s[1:] for s in steps] == list(SEED_STEPS)
@@ -60,7 +49,7 @@ def test_db_init_twice_gives_the_same_rows_on_sqlite(tmp_path: Path) -> None:
 
 def test_db_init_twice_gives_the_same_rows_on_mysql(mysql_url: str) -> None:
     assert talk("db", "init", env={ENV_VAR: mysql_url}).returncode == 0
-    after_first = rows(mysql_url)
+    after_first = stored_rows(mysql_url)
     assert talk("db", "init", env={ENV_VAR: mysql_url}).returncode == 0
-    assert rows(mysql_url) == after_first
+    assert stored_rows(mysql_url) == after_first
     assert [t[1:] for t in after_first[0]] == list(SEED_TODOS)
