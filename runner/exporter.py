@@ -5,7 +5,7 @@ skips the stock exporter's re-parse of the finished page, which only adds alt
 texts and tab stops to notebook chrome our template does not have.
 """
 
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -52,9 +52,13 @@ class DeckExporter(SlidesExporter):
     """The deck's exporter: our template directory, nothing else changed but speed."""
 
     def __init__(self, **kw: Any) -> None:
-        super().__init__(extra_template_basedirs=[str(TEMPLATES)], template_name="talk", **kw)
-        highlight = Highlight2HTML(pygments_lexer="python3", parent=self)
-        self.register_filter("highlight_code", highlight)
+        # No default preprocessors: the ones our conf.json names are all the deck needs,
+        # and nbconvert validates the whole notebook again after each one it runs.
+        super().__init__(extra_template_basedirs=[str(TEMPLATES)], template_name="talk",
+                         default_preprocessors=[], **kw)
+        highlight = lru_cache(maxsize=512)(Highlight2HTML(pygments_lexer="python3", parent=self))
+        # Our code cells carry no cell magics, so the source alone decides the highlighting.
+        self.register_filter("highlight_code", lambda source, metadata=None: highlight(source))
 
     def from_notebook_node(  # type: ignore[override]
         self, nb: NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
