@@ -18,6 +18,8 @@ from pathlib import Path
 
 # How long a demo gets to act on SIGTERM (print, close connections) before SIGKILL.
 STOP_GRACE_S = 1.0
+# How long stop() waits for killed children of the demo to be reaped by init.
+REAP_WAIT_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -98,14 +100,27 @@ async def stop(process: DemoProcess, grace_s: float = STOP_GRACE_S) -> int:
 
     SIGKILL goes to the group even when the leader obeyed SIGTERM, because a child
     of the demo may ignore it and would otherwise outlive the run holding its pipes.
-    Awaiting ``wait()`` reaps the leader (no zombie); the demo's own children are
-    reaped by whoever inherits them (init, or ``init: true`` in a container).
+    Awaiting ``wait()`` reaps the leader (no zombie). The demo's own children are
+    reaped by whoever inherits them, init (in a container: ``init: true``); a zombie
+    still counts as a member of the group, so we wait, briefly, until none is left.
     """
     signal_group(process.pgid, signal.SIGTERM)
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(process.wait(), grace_s)
     signal_group(process.pgid, signal.SIGKILL)
-    return await process.wait()
+    code = await process.wait()
+    deadline = asyncio.get_running_loop().time() + REAP_WAIT_S
+    while _group_exists(process.pgid) and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.01)
+    return code
+
+
+def _group_exists(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def child_environment(database_url: str) -> dict[str, str]:
