@@ -41,11 +41,18 @@ REMEDY = (
 def database_url(talk_url: str) -> URL:
     """The URL a demo really connects to: the server of TALK_DATABASE_URL, the demo's driver."""
     demo_url = make_url(talk_url)
-    wants_async = demo_url.get_driver_name() in _ASYNC_DRIVERS
     override = os.environ.get(ENV_VAR, "").strip()
-    target = make_url(override) if override else demo_url
+    url = driver_url(override or demo_url,
+                     asynchronous=demo_url.get_driver_name() in _ASYNC_DRIVERS)
+    _explain_connection_failures(url)
+    return url
+
+
+def driver_url(server: str | URL, *, asynchronous: bool) -> URL:
+    """The server's URL with the driver the talk uses for it, sync or async."""
+    target = make_url(server)
     backend = target.get_backend_name()
-    driver = _DRIVER_FOR.get((backend, wants_async))
+    driver = _DRIVER_FOR.get((backend, asynchronous))
     if driver is None:
         raise SystemExit(f"error: {ENV_VAR} names a {backend!r} server; use MySQL, MariaDB or SQLite")
     url = target.set(drivername=f"{backend}+{driver}")
@@ -53,8 +60,13 @@ def database_url(talk_url: str) -> URL:
         _teach_sqlite_to_sleep()
     elif "connect_timeout" not in url.query:
         url = url.update_query_dict({"connect_timeout": str(CONNECT_TIMEOUT_S)})
-    _explain_connection_failures(url)
     return url
+
+
+def connection_failure(url: URL, error: OperationalError | InterfaceError) -> str:
+    """The one line a learner sees when the database cannot be used, with its remedy."""
+    reason = " ".join(str(error.orig).split())
+    return f"error: cannot use the database at {describe(url)}: {reason}; {REMEDY}"
 
 
 def describe(url: URL) -> str:
@@ -74,10 +86,8 @@ def _explain_connection_failures(url: URL) -> None:
         if not isinstance(error, OperationalError | InterfaceError):
             previous_hook(kind, error, tb)
             return
-        reason = " ".join(str(error.orig).split())
         sys.stdout.flush()
-        print(f"error: cannot use the database at {describe(url)}: {reason}; {REMEDY}",
-              file=sys.stderr, flush=True)
+        print(connection_failure(url, error), file=sys.stderr, flush=True)
         os._exit(1)
 
     sys.excepthook = hook
@@ -90,7 +100,10 @@ def _sqlite_sleep(seconds: float) -> int:
 
 
 def _register_sleep(dbapi_connection: object, _record: object) -> None:
-    dbapi_connection.create_function("SLEEP", 1, _sqlite_sleep)  # type: ignore[attr-defined]
+    # The listener hears every engine of the process; only SQLite's connections can learn.
+    create_function = getattr(dbapi_connection, "create_function", None)
+    if create_function is not None:
+        create_function("SLEEP", 1, _sqlite_sleep)
 
 
 def _teach_sqlite_to_sleep() -> None:

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from demos import catalog
-from demos._database import ENV_VAR
+from demos._database import ENV_VAR, connection_failure, describe, driver_url
 from runner.settings import get_settings, sqlite_url
 
 
@@ -93,17 +93,28 @@ def _run_demo(args: argparse.Namespace) -> int:
 
 
 def _init_database(_args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
     from runner import database
 
-    rows = database.init(get_settings().database_url)
-    print(f"seeded {rows} todo rows")
+    url = driver_url(get_settings().database_url, asynchronous=False)
+    try:
+        rows = database.init(url)
+    except (OperationalError, InterfaceError) as error:
+        print(connection_failure(url, error), file=sys.stderr)
+        return 1
+    print(f"seeded {rows} todo rows at {describe(url)}")
     return 0
 
 
 def _build_deck(args: argparse.Namespace) -> int:
     from runner import deck
 
-    print(f"wrote {deck.build(record=args.record)}")
+    try:
+        print(f"wrote {deck.build(record=args.record)}")
+    except deck.DeckError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -7,7 +7,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
-from demos._database import database_url, describe
+from demos._database import describe, driver_url
 from demos.sqlalchemy_async.models import Base, Step, Todo
 
 SEED_TODOS: tuple[tuple[str, str, int], ...] = (
@@ -54,9 +54,9 @@ class Health:
     error: str | None = None
 
 
-def init(talk_url: str) -> int:
+def init(server_url: str) -> int:
     """Create the tables and make their rows exactly the seed, however often it runs."""
-    engine = create_engine(database_url(talk_url))
+    engine = create_engine(driver_url(server_url, asynchronous=False))
     Base.metadata.create_all(engine)
     with engine.begin() as conn:
         conn.execute(delete(Step))
