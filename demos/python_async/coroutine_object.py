@@ -2,7 +2,8 @@
 
 Calling ``something_async()`` runs none of its body: it returns a coroutine
 object, a promise of a result. Look at the object's repr, then at its methods:
-``send``, ``throw`` and ``close`` give away that it is a special generator.
+``send``, ``throw`` and ``close`` show its generator heritage, though since
+Python 3.5 a native coroutine is a type of its own.
 """
 
 from pprint import pprint

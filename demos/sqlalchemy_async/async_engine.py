@@ -20,13 +20,11 @@ async def main() -> None:
     )
     print(f"engine for {engine.url}")  # str() hides the password
 
-    # region slide
     async with engine.connect() as conn:
         result = await conn.execute(text("SELECT 1"))
         print(f"SELECT 1 -> {result.scalar_one()}")
         version = ".".join(map(str, conn.dialect.server_version_info or ()))
         print(f"server: {conn.dialect.name} {version}")
-    # endregion
 
     await engine.dispose()
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.schema import CreateTable
 
 
+# region slide
 class Base(AsyncAttrs, DeclarativeBase):
     pass
 
@@ -35,6 +36,7 @@ class Step(Base):
     todo_id: Mapped[int] = mapped_column(ForeignKey("todo.id"))
     text: Mapped[str] = mapped_column(String(200))
     todo: Mapped[Todo] = relationship(back_populates="steps")
+# endregion
 
 
 def main() -> None:
