@@ -98,7 +98,7 @@ async def list_demos(state: State) -> list[DemoInfo]:
             for d in state.demos]
 
 
-@router.post("/demos/{demo_id}/run", response_class=RunStreamResponse,
+@router.post("/demos/{demo_id}/run", response_class=RunStreamResponse, status_code=200,
              responses=_RUN_STREAM_DOC)
 async def run_demo(demo_id: str, state: State) -> RunStreamResponse:
     """Run the demo in a fresh process and stream its output while it runs."""
@@ -107,8 +107,8 @@ async def run_demo(demo_id: str, state: State) -> RunStreamResponse:
         raise HTTPException(404, f"no demo {demo_id[:80]!r}; GET /api/demos lists them")
     settings = state.settings
     if not state.pool.reserve():
-        raise HTTPException(429, f"busy: {state.pool.max_runs} demos are running already; "
-                                 "stop one, then run this again")
+        raise HTTPException(429, f"busy: already running {state.pool.max_runs} demo(s), the "
+                                 "most at once; stop one, then run this again")
     run: Run | None = None
     try:
         started = time.monotonic()

@@ -127,7 +127,7 @@ def test_more_runs_than_allowed_are_refused_with_429_until_one_ends() -> None:
             next(chunks)
             refused = client.post("/api/demos/failing/run")
             assert refused.status_code == 429
-            assert "1 demos are running already" in refused.json()["detail"]
+            assert "already running 1 demo(s)" in refused.json()["detail"]
         # Closing the first stream frees its place.
         assert wait_until(lambda: client.post("/api/demos/failing/run").status_code == 200, 5)
 
