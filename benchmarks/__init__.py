@@ -1,0 +1,1 @@
+"""`talk bench`: measured figures for the runner, the build and the async payoff."""
