@@ -1,0 +1,75 @@
+"""docker-compose.yml and the Dockerfile, checked without a Docker engine.
+
+The compose file must be valid against the Compose Specification's JSON schema and
+keep the runner safe: ports published on 127.0.0.1 only, the runner started only
+once MySQL answers, and the runner pointed at that MySQL.
+"""
+
+import json
+import re
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from runner.settings import PROJECT_ROOT
+
+SCHEMA = PROJECT_ROOT.parent / "shared" / "data" / "compose-spec.json"
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
+    return loaded
+
+
+def test_compose_file_is_valid_against_the_compose_spec(compose: dict[str, Any]) -> None:
+    if not SCHEMA.is_file():
+        pytest.fail(f"the Compose Specification schema is missing at {SCHEMA}")
+    schema = json.loads(SCHEMA.read_text())
+    jsonschema.validate(compose, schema, cls=jsonschema.Draft7Validator)
+
+
+def test_a_broken_compose_file_fails_the_schema(compose: dict[str, Any]) -> None:
+    schema = json.loads(SCHEMA.read_text())
+    broken = {**compose, "services": {**compose["services"], "runner": {
+        **compose["services"]["runner"], "depends_on": {"mysql": {"condition": "whenever"}},
+    }}}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema, cls=jsonschema.Draft7Validator)
+
+
+def test_every_published_port_binds_to_loopback_only(compose: dict[str, Any]) -> None:
+    ports = {name: service.get("ports", []) for name, service in compose["services"].items()}
+    assert ports == {"mysql": ["127.0.0.1:3306:3306"], "runner": ["127.0.0.1:8000:8000"]}
+
+
+def test_the_runner_starts_once_mysql_is_healthy(compose: dict[str, Any]) -> None:
+    mysql, runner = compose["services"]["mysql"], compose["services"]["runner"]
+    assert runner["depends_on"] == {"mysql": {"condition": "service_healthy"}}
+    assert "mysqladmin" in mysql["healthcheck"]["test"]
+    assert "ping" in mysql["healthcheck"]["test"]
+
+
+def test_the_runner_uses_the_compose_mysql_and_serves_on_all_container_interfaces(
+        compose: dict[str, Any]) -> None:
+    mysql, runner = compose["services"]["mysql"], compose["services"]["runner"]
+    assert mysql["image"] == "mysql:8"
+    assert mysql["environment"] == {"MYSQL_ROOT_PASSWORD": "example",
+                                    "MYSQL_DATABASE": "exampledb"}
+    assert runner["environment"]["TALK_DATABASE_URL"] == (
+        "mysql+pymysql://root:example@mysql/exampledb")
+    command = " ".join(runner["command"])
+    assert re.search(r"talk db init && exec talk serve --host 0\.0\.0\.0 --no-browser", command)
+    assert runner["init"] is True  # PID 1 reaps what demos leave behind
+
+
+def test_the_dockerfile_builds_the_deck_from_npm_and_runs_unprivileged() -> None:
+    dockerfile = (PROJECT_ROOT / "Dockerfile").read_text()
+    stages = re.findall(r"^FROM (\S+)", dockerfile, re.MULTILINE)
+    assert stages[-1] == "python:3.11-slim"
+    assert "npm ci" in dockerfile and "talk build" in dockerfile
+    assert re.search(r"^USER talk$", dockerfile, re.MULTILINE)
+    ignored = (PROJECT_ROOT / ".dockerignore").read_text().split()
+    assert {"node_modules", "build", ".git"} <= set(ignored)
