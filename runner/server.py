@@ -1,6 +1,7 @@
 """`talk serve`: the deck and its runner on one loopback port, the deck rebuilt when stale."""
 
 import asyncio
+import contextlib
 import ipaddress
 import sys
 import webbrowser
@@ -33,7 +34,10 @@ def serve(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True) 
                             timeout_graceful_shutdown=SHUTDOWN_GRACE_S)
     server = uvicorn.Server(config)
     url = f"http://{_url_host(host) if is_loopback(host) else '127.0.0.1'}:{port}/"
-    asyncio.run(_run(server, url if open_browser else None))
+    # uvicorn re-raises the Ctrl-C it caught once it has shut down (streams closed,
+    # demos stopped): for `talk serve` that is the normal way out, not an error.
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_run(server, url if open_browser else None))
     return 0 if server.started else 1
 
 
