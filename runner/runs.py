@@ -10,6 +10,7 @@ client went away); in every case the demo's whole process group is ended.
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ IDLE_FLUSH_S = 0.05
 # process that left the group (setsid) can hold a pipe open longer than this.
 DRAIN_S = 1.0
 _CHUNK = 64 * 1024
+_log = logging.getLogger("uvicorn.error")
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,23 @@ class Run:
             asyncio.create_task(self._read(self.process.stdout, "stdout")),
             asyncio.create_task(self._read(self.process.stderr, "stderr")),
         ]
+        try:
+            code, timed_out = await self._outcome(readers)
+        except Exception as error:
+            # Never leave the client waiting for an exit event that will not come.
+            _log.exception("run of process group %d failed", self.process.pgid)
+            self._queue.put_nowait(Output("stderr", f"[runner] error: {error!r}\n"))
+            code, timed_out = -1, False
+        finally:
+            for task in readers:
+                task.cancel()
+            # Only a process that left the group can still hold a pipe; stop reading it.
+            self.process.close()
+        elapsed = round(time.monotonic() - self._started, 3)
+        self._queue.put_nowait(Exit(code, elapsed, timed_out, self._truncated))
+
+    async def _outcome(self, readers: list[asyncio.Task[None]]) -> tuple[int, bool]:
+        """The exit code and whether the time limit ended the run, once the group is gone."""
         ended = asyncio.create_task(self._end_with_demo(readers))
         capped = asyncio.create_task(self._cap_reached.wait())
         try:
@@ -74,21 +93,16 @@ class Run:
             await asyncio.wait({ended, capped}, timeout=max(remaining, 0),
                                return_when=asyncio.FIRST_COMPLETED)
             if ended.done():
-                code, timed_out = ended.result(), False
-            else:
-                timed_out = not self._cap_reached.is_set()
-                code = await processes.stop(self.process)
-                # What the demo printed on its way out (on SIGTERM) still counts.
-                await asyncio.wait(readers, timeout=DRAIN_S)
-                self._queue.put_nowait(Output("stderr", self._stop_note(timed_out)))
-            self._queue.put_nowait(Exit(
-                code, round(time.monotonic() - self._started, 3), timed_out, self._truncated,
-            ))
+                return ended.result(), False
+            timed_out = not self._cap_reached.is_set()
+            code = await processes.stop(self.process)
+            # What the demo printed on its way out (on SIGTERM) still counts.
+            await asyncio.wait(readers, timeout=DRAIN_S)
+            self._queue.put_nowait(Output("stderr", self._stop_note(timed_out)))
+            return code, timed_out
         finally:
-            for task in (*readers, ended, capped):
-                task.cancel()
-            # Only a process that left the group can still hold a pipe; stop reading it.
-            self.process.close()
+            ended.cancel()
+            capped.cancel()
 
     async def _end_with_demo(self, readers: list[asyncio.Task[None]]) -> int:
         """The demo's exit status, once its leftover children are gone and the pipes drained."""
