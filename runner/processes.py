@@ -105,9 +105,13 @@ async def stop(process: DemoProcess, grace_s: float = STOP_GRACE_S) -> int:
     still counts as a member of the group, so we wait, briefly, until none is left.
     """
     signal_group(process.pgid, signal.SIGTERM)
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(process.wait(), grace_s)
-    signal_group(process.pgid, signal.SIGKILL)
+    try:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(process.wait(), grace_s)
+    finally:
+        # Synchronous, so it happens even when the stop itself is cancelled (the
+        # server shutting down): no demo survives its runner.
+        signal_group(process.pgid, signal.SIGKILL)
     code = await process.wait()
     deadline = asyncio.get_running_loop().time() + REAP_WAIT_S
     while _group_exists(process.pgid) and asyncio.get_running_loop().time() < deadline:

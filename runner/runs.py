@@ -172,9 +172,11 @@ class RunPool:
         """Stop the run (a no-op once it has ended) and free its place."""
         try:
             if run is not None:
-                self._runs.discard(run)
                 await run.stop()
         finally:
+            # Only now: a stop cut short leaves the run for stop_all() at shutdown.
+            if run is not None:
+                self._runs.discard(run)
             self._taken -= 1
 
     async def stop_all(self) -> None:

@@ -13,6 +13,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from demos.catalog import Demo
+from runner.server import SHUTDOWN_GRACE_S
 from runner.settings import Settings
 
 FIXTURES = "tests.runner.fixture_demos"
@@ -60,8 +61,10 @@ class LiveRunner:
         self.app = app
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port,
-                                                   log_level="warning"))
+        self.server = uvicorn.Server(uvicorn.Config(
+            app, host="127.0.0.1", port=self.port, log_level="warning",
+            timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
+        ))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self) -> "LiveRunner":

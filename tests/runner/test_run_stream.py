@@ -119,6 +119,19 @@ def test_children_left_behind_by_a_demo_that_exits_are_killed(live: LiveRunner) 
     assert wait_until(lambda: not group_alive(pgid), 5)
 
 
+def test_stopping_the_server_stops_the_runs_still_streaming() -> None:
+    live = LiveRunner(create_app(settings=settings(), demos=FIXTURE_DEMOS)).__enter__()
+    with httpx.Client(base_url=live.url, timeout=10) as client, \
+            client.stream("POST", "/api/demos/stubborn/run") as response:
+        chunks = response.iter_text()  # held: dropping it would close the connection
+        pgid, _child = map(int, re.findall(r"\d+", parse_events(next(chunks))[0][1]))
+        stopping = time.monotonic()
+        live.__exit__(None, None, None)
+        assert not live.thread.is_alive()
+    assert time.monotonic() - stopping < 10
+    assert wait_until(lambda: not group_alive(pgid), 5)
+
+
 def test_more_runs_than_allowed_are_refused_with_429_until_one_ends() -> None:
     app = create_app(settings=settings(max_concurrent_runs=1), demos=FIXTURE_DEMOS)
     with LiveRunner(app) as live, httpx.Client(base_url=live.url, timeout=10) as client:
