@@ -73,7 +73,7 @@ def _free_connections() -> int:
 
 def plot(figures: Sequence[Figure], path: Path) -> None:
     """Speedup against N beside the ideal y = N, sized to be read from the back of a room."""
-    import matplotlib
+    import matplotlib  # the optional [bench] extra: only the plot needs it
 
     matplotlib.use("Agg")
     from matplotlib import pyplot
