@@ -1,5 +1,6 @@
 """The runner application: the API under /api and the built deck at /."""
 
+import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -10,18 +11,24 @@ from starlette.staticfiles import StaticFiles
 from demos import catalog
 from demos.catalog import Demo
 from runner import routes
+from runner.forkserver import ForkServer
 from runner.health import HealthCheck
 from runner.routes import RunnerState
 from runner.runs import RunPool
 from runner.security import RequestGuard
-from runner.settings import Settings, get_settings
+from runner.settings import PROJECT_ROOT, Settings, get_settings
+
+logger = logging.getLogger(__name__)
 
 
 def create_app(*, settings: Settings | None = None, demos: Sequence[Demo] | None = None,
-               deck_dir: Path | None = None) -> FastAPI:
+               deck_dir: Path | None = None, fork_server: bool = True) -> FastAPI:
     """The runner for these settings, running only these demos (the catalog's by default).
 
     deck_dir, when given, is served at / (the built deck); without it only the API exists.
+    fork_server starts runs as forks of a warm interpreter (about 5 ms to the first line
+    instead of about 400 ms); without it, or if it fails to start, each run is a new
+    ``python -u -m`` process.
     """
     settings = settings or get_settings()
     if demos is None:
@@ -33,9 +40,15 @@ def create_app(*, settings: Settings | None = None, demos: Sequence[Demo] | None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        # Leave no demo behind when the server stops, even one still streaming.
-        await state.pool.stop_all()
+        if fork_server:
+            state.fork_server = await _start_fork_server()
+        try:
+            yield
+        finally:
+            # Leave no demo behind when the server stops, even one still streaming.
+            await state.pool.stop_all()
+            if state.fork_server is not None:
+                await state.fork_server.close()
 
     app = FastAPI(title="Talk runner", version="1.0.0", lifespan=lifespan,
                   summary="Runs the talk's demos for the deck, one process per run.")
@@ -45,3 +58,14 @@ def create_app(*, settings: Settings | None = None, demos: Sequence[Demo] | None
         app.mount("/", StaticFiles(directory=deck_dir, html=True), name="deck")
     app.add_middleware(RequestGuard)
     return app
+
+
+async def _start_fork_server() -> ForkServer | None:
+    server = ForkServer()
+    try:
+        await server.start(PROJECT_ROOT)
+    except (OSError, RuntimeError, ValueError) as error:
+        logger.warning("fork server did not start (%s); each run starts a new interpreter", error)
+        await server.close()
+        return None
+    return server

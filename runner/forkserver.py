@@ -122,14 +122,32 @@ class ForkServer:
     async def _read_replies(self) -> None:
         assert self._sock is not None
         loop = asyncio.get_running_loop()
-        while message := await loop.sock_recv(self._sock, _MAX_MESSAGE):
-            reply = json.loads(message)
-            if "spawned" in reply:
-                self._spawned.popleft().set_result(reply["spawned"])
-            else:
-                future = self._exits.setdefault(reply["exited"], loop.create_future())
-                future.set_result(reply["code"])
-                self._exits.pop(reply["exited"])
+        try:
+            while message := await loop.sock_recv(self._sock, _MAX_MESSAGE):
+                reply = json.loads(message)
+                if "spawned" in reply:
+                    self._spawned.popleft().set_result(reply["spawned"])
+                else:
+                    future = self._exits.setdefault(reply["exited"], loop.create_future())
+                    future.set_result(reply["code"])
+                    self._exits.pop(reply["exited"])
+        finally:
+            self._fail_pending()
+
+    def _fail_pending(self) -> None:
+        """The server is gone: no spawn will be answered, no exit reported.
+
+        Its runs were its children, so they are orphans now and stop() kills their
+        groups; their exit status is unknown, and reported as killed.
+        """
+        while self._spawned:
+            future = self._spawned.popleft()
+            if not future.done():
+                future.set_exception(RuntimeError("the fork server has stopped"))
+        for future in self._exits.values():
+            if not future.done():
+                future.set_result(-signal.SIGKILL)
+        self._exits.clear()
 
 
 async def _reader_for(fd: int) -> tuple[asyncio.StreamReader, asyncio.ReadTransport]:

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from demos.catalog import Demo
 from runner import processes
+from runner.forkserver import ForkServer
 from runner.health import HealthCheck
 from runner.responses import RunStreamResponse
 from runner.runs import Limits, Run, RunPool
@@ -25,6 +26,14 @@ class RunnerState:
     find: Callable[[str], Demo | None]
     pool: RunPool
     health: HealthCheck
+    fork_server: ForkServer | None = None
+
+    async def launch(self, demo: Demo) -> processes.DemoProcess:
+        """Fork the run off the warm fork server; start a plain interpreter if there is none."""
+        env = processes.child_environment(self.settings.database_url)
+        if self.fork_server is not None and self.fork_server.running:
+            return await self.fork_server.launch(demo.module, env=env, cwd=PROJECT_ROOT)
+        return await processes.launch(demo.module, env=env, cwd=PROJECT_ROOT)
 
 
 class DatabaseHealth(BaseModel):
@@ -112,10 +121,7 @@ async def run_demo(demo_id: str, state: State) -> RunStreamResponse:
     run: Run | None = None
     try:
         started = time.monotonic()
-        process = await processes.launch(
-            demo.module, env=processes.child_environment(settings.database_url),
-            cwd=PROJECT_ROOT,
-        )
+        process = await state.launch(demo)
         run = Run(process, started=started,
                   limits=Limits(settings.run_timeout_s, settings.output_cap_bytes))
         state.pool.add(run)

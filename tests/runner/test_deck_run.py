@@ -104,18 +104,31 @@ def open_demo(page: Page, url: str, demo_id: str) -> None:
     assert page.evaluate(GO_TO_DEMO, demo_id)
 
 
-def demo_children(server_pid: int, module: str) -> list[int]:
-    """Live processes started by the server that run module."""
-    found = []
+def demo_runs(server_pid: int) -> list[int]:
+    """Live demo runs of the server: its descendants that lead a session of their own.
+
+    A run is a session leader whether it was exec'd or forked off the fork server,
+    and its command line tells nothing in the forked case, so look at the tree.
+    """
+    parents: dict[int, int] = {}
+    leaders: set[int] = set()
     for proc in Path("/proc").iterdir():
         try:
-            stat = (proc / "stat").read_text().rpartition(")")[2].split()
-            cmdline = (proc / "cmdline").read_bytes().split(b"\0")
+            state, ppid, _pgrp, session = (proc / "stat").read_text().rpartition(")")[2].split()[:4]
         except (OSError, ValueError):
             continue
-        if stat[0] != "Z" and int(stat[1]) == server_pid and module.encode() in cmdline:
-            found.append(int(proc.name))
-    return found
+        if not proc.name.isdigit() or state == "Z":
+            continue
+        parents[int(proc.name)] = int(ppid)
+        if int(session) == int(proc.name):
+            leaders.add(int(proc.name))
+
+    def descends(pid: int) -> bool:
+        while pid in parents and pid != server_pid:
+            pid = parents[pid]
+        return pid == server_pid
+
+    return [pid for pid in leaders if pid != server_pid and descends(pid)]
 
 
 def test_run_streams_gather_into_its_slide_without_moving_it(
@@ -158,7 +171,6 @@ def test_the_r_key_runs_the_demo_on_the_current_slide(
 def test_stop_ends_a_running_demo_and_its_process(
         page: Page, talk_serve: tuple[str, int]) -> None:
     url, server_pid = talk_serve
-    module = "demos.python_async.sequential_awaits"  # three one-second waits
     open_demo(page, url, "sequential-awaits")
     button = page.locator('.demo[data-demo-id="sequential-awaits"] .demo-run')
 
@@ -167,7 +179,7 @@ def test_stop_ends_a_running_demo_and_its_process(
                            "'.demo[data-demo-id=sequential-awaits]').classList"
                            ".contains('demo-running')")
     deadline = time.monotonic() + 5
-    while not demo_children(server_pid, module):
+    while not demo_runs(server_pid):
         assert time.monotonic() < deadline, "the demo never started"
         time.sleep(0.05)
     button.click()  # Stop
@@ -177,7 +189,7 @@ def test_stop_ends_a_running_demo_and_its_process(
     assert status.inner_text() == "stopped"
     assert button.inner_text().strip() == "Run"
     deadline = time.monotonic() + 5
-    while demo_children(server_pid, module):
+    while demo_runs(server_pid):
         assert time.monotonic() < deadline, "the demo outlived Stop"
         time.sleep(0.05)
     assert "It took" not in page.locator(
