@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from demos import catalog
 from demos._database import ENV_VAR, connection_failure, describe, driver_url
-from runner.settings import get_settings, sqlite_url
+from runner.settings import SQLITE_FILE, get_settings, sqlite_url
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -65,7 +65,7 @@ def _use_sqlite_fallback() -> None:
     """Point this process and every demo it starts at the seeded SQLite file."""
     from runner import database
 
-    get_settings().build_dir.mkdir(parents=True, exist_ok=True)
+    SQLITE_FILE.parent.mkdir(parents=True, exist_ok=True)
     os.environ[ENV_VAR] = sqlite_url()
     get_settings.cache_clear()
     database.init(sqlite_url())

@@ -9,28 +9,19 @@ cost one probe at most per interval and never stall the event loop.
 import asyncio
 import time
 
-from sqlalchemy.engine import URL, make_url
-
-from demos._database import describe
+from demos._database import describe, driver_url
 from runner import database
 from runner.database import Health
 
 PROBE_TIMEOUT_S = 1.5
 CACHE_S = 1.5
-# The probe connects synchronously, whatever driver the URL names.
-_SYNC_DRIVERS = {"mysql": "mysql+pymysql", "mariadb": "mariadb+pymysql", "sqlite": "sqlite"}
-
-
-def probe_url(talk_url: str) -> URL:
-    url = make_url(talk_url)
-    return url.set(drivername=_SYNC_DRIVERS.get(url.get_backend_name(), url.drivername))
 
 
 class HealthCheck:
     """The latest database health, refreshed by at most one probe at a time."""
 
     def __init__(self, talk_url: str) -> None:
-        self._url = probe_url(talk_url)
+        self._url = driver_url(talk_url, asynchronous=False)
         self._latest: Health | None = None
         self._checked_at = 0.0
         self._probing: asyncio.Task[Health] | None = None

@@ -7,7 +7,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TALK_URL = "mysql+pymysql://root:example@localhost/exampledb"
-SQLITE_FILE = PROJECT_ROOT / "build" / "exampledb.sqlite3"
+# Not in build/: the runner serves that folder, and the database is no part of the deck.
+SQLITE_FILE = PROJECT_ROOT / ".talk" / "exampledb.sqlite3"
 
 
 class Settings(BaseSettings):
@@ -26,5 +27,5 @@ def get_settings() -> Settings:
 
 
 def sqlite_url() -> str:
-    """The embedded fallback: one SQLite file beside the built deck."""
+    """The embedded fallback: one SQLite file in the project's .talk/ folder."""
     return f"sqlite:///{SQLITE_FILE}"
