@@ -13,6 +13,7 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -83,8 +84,11 @@ def record(demos: Sequence[Demo]) -> dict[str, Recording]:
 
     Demos without a database run side by side; database demos run one after
     another in talk order, because they share tables (one creates what the next reads).
+    The runs get an event loop of their own on a worker thread, so a caller that is
+    itself inside a running loop (a server, a browser test driver) can record too.
     """
-    return asyncio.run(_record_all(demos))
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(asyncio.run, _record_all(demos)).result()
 
 
 async def _record_all(demos: Sequence[Demo]) -> dict[str, Recording]:

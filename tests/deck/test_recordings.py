@@ -1,5 +1,6 @@
 """`talk build --record`: real runs of the demos, kept in the deck and across rebuilds."""
 
+import asyncio
 import re
 import sys
 import time
@@ -10,7 +11,7 @@ import nbformat
 import pytest
 
 from demos import catalog
-from runner import deck
+from runner import deck, recordings
 from runner.settings import get_settings
 from tests.deck.conftest import ToyDeck
 
@@ -109,3 +110,13 @@ def test_a_database_demo_records_on_the_configured_server(tmp_path: Path, mysql_
     assert streams(cell, "stdout").strip()
     assert 'data-demo-id="engine-connect" data-needs-database="true"' in html
     assert re.search(r"Recorded \S+ on MySQL</p>", html)
+
+
+def test_recording_works_from_inside_a_running_event_loop() -> None:
+    """A browser driver or a server may already run a loop in the calling thread."""
+
+    async def record_from_a_coroutine() -> recordings.Recording:
+        return recordings.record([catalog.find("await-run")])["await-run"]
+
+    recording = asyncio.run(record_from_a_coroutine())
+    assert recording.streams == [("stdout", "Now we're cooking with fire!\n")]
