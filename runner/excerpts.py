@@ -17,6 +17,14 @@ def _omitted(line: str) -> bool:
     return line.rstrip().endswith("# OMIT")
 
 
+def misplaced_omit(source: str) -> int | None:
+    """The first line (1-based) with ``# OMIT`` that does not end it, which would be shown."""
+    for number, line in enumerate(source.splitlines(), start=1):
+        if "# OMIT" in line and not _omitted(line):
+            return number
+    return None
+
+
 def regions(source: str) -> list[str]:
     """The region names a demo defines, in file order."""
     names = (_REGION.match(line) for line in source.splitlines())

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from demos.catalog import Demo
-from runner.excerpts import excerpt, regions
+from runner.excerpts import excerpt, misplaced_omit, regions
 
 
 class DeckError(Exception):
@@ -207,6 +207,9 @@ class _Section:
         if demo is None:
             raise DeckError(where, f"{file_part} is not a demo in demos/catalog.py")
         source = path.read_text(encoding="utf-8")
+        if (line := misplaced_omit(source)) is not None:
+            raise DeckError(Location(path, line),
+                            "'# OMIT' must end the line, or the line is shown on the slide")
         code = excerpt(source, region or None)
         if code is None:
             known = ", ".join(regions(source)) or "none"

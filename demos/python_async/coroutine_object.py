@@ -18,7 +18,8 @@ def main() -> None:
 
     print(f"{coroutine}\n")
     pprint(dir(coroutine))
-    coroutine.close()  # OMIT (never awaited on purpose: no warning here)
+    # Never awaited on purpose; closing it keeps Python from warning.  # OMIT
+    coroutine.close()  # OMIT
 
 
 if __name__ == "__main__":

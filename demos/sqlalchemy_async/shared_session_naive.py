@@ -36,8 +36,9 @@ async def main() -> None:
     for result in results:
         if isinstance(result, InvalidRequestError):
             print(f"{type(result).__name__}: {str(result).splitlines()[0]}")
-        elif isinstance(result, BaseException):
-            raise result  # OMIT (not the lesson: e.g. no database)
+        # Not the lesson: any other failure (no database) ends the demo.  # OMIT
+        elif isinstance(result, BaseException):  # OMIT
+            raise result  # OMIT
         else:
             print(f"ok: {result}")
     # endregion

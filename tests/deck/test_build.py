@@ -208,6 +208,18 @@ def test_mistakes_are_named_at_file_and_line(
     assert "\n" not in str(raised.value)
 
 
+def test_an_omit_marker_that_does_not_end_its_line_is_named_in_the_demo(toy: ToyDeck) -> None:
+    demo = toy.package / "hello.py"
+    lines = demo.read_text().splitlines()
+    lines.insert(1, "x = 1  # OMIT (a note after the marker)")
+    demo.write_text("\n".join(lines) + "\n")
+    toy.write("01-all.md", f"# All\n\n{toy.link('hello.py')}\n\n{toy.link('counter.py')}\n")
+    with pytest.raises(DeckError) as raised:
+        build(toy)
+    assert str(raised.value) == (
+        f"{demo}:2: '# OMIT' must end the line, or the line is shown on the slide")
+
+
 def test_a_demo_shown_twice_is_named_at_its_second_link(toy: ToyDeck) -> None:
     path = toy.write("01-twice.md", f"""\
         # Twice
