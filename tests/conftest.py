@@ -85,3 +85,19 @@ def chromium_path() -> Path:
     if not CHROMIUM.exists() and shutil.which("chromium") is None:
         unavailable("Chromium is not installed (apt-get install chromium)")
     return CHROMIUM
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--large", action="store_true",
+                     help="also run the larger reliability runs (marked `large`)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip `large` tests unless --large: by design, the long soak is opt-in, even in CI."""
+    if config.getoption("--large"):
+        return
+    opt_in = pytest.mark.skip(reason="opt-in by design: the larger reliability runs need "
+                                     "`pytest --large` (minutes, not seconds)")
+    for item in items:
+        if "large" in item.keywords:
+            item.add_marker(opt_in)
