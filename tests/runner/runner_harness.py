@@ -134,19 +134,42 @@ def wait_until(condition: object, timeout_s: float) -> bool:
     return bool(callable(condition) and condition())
 
 
-def running_fixture_demos() -> list[int]:
-    """The pids of fixture demos running now, wherever they were started from."""
-    pids = []
+def demo_runs_below(root: int) -> list[int]:
+    """Live demo runs below the process root, exec'd or forked off the fork server.
+
+    Every run leads a session of its own. An exec'd run names ``-u -m`` on its
+    command line; a forked one carries its fork server's command line, so it is
+    known by its parent. Chromium leads sessions too, and runs of other test
+    sessions on this machine are not below root: neither is counted.
+    """
+    table: dict[int, tuple[int, int, bytes]] = {}
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
         try:
+            state, ppid, _pgrp, session = (proc / "stat").read_text().rpartition(")")[2].split()[:4]
             cmdline = (proc / "cmdline").read_bytes()
-        except OSError:
+        except (OSError, ValueError):
             continue
-        if FIXTURES.encode() in cmdline and pid_alive(int(proc.name)):
-            pids.append(int(proc.name))
-    return pids
+        if state != "Z":
+            table[int(proc.name)] = (int(ppid), int(session), cmdline)
+
+    def below_root(pid: int) -> bool:
+        while pid in table and pid != root:
+            pid = table[pid][0]
+        return pid == root
+
+    def is_run(pid: int) -> bool:
+        ppid, session, cmdline = table[pid]
+        forked = b"runner.forkserver" in table.get(ppid, (0, 0, b""))[2]
+        return session == pid and (forked or b"-u\0-m\0" in cmdline)
+
+    return [pid for pid in table if pid != root and is_run(pid) and below_root(pid)]
+
+
+def running_fixture_demos() -> list[int]:
+    """Demo runs started by the servers of this test process that are still alive."""
+    return demo_runs_below(os.getpid())
 
 
 def settings(**overrides: object) -> Settings:

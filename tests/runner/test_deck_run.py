@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
-from runner_harness import free_port
+from runner_harness import demo_runs_below, free_port
 
 from demos import catalog
 from runner import recordings
@@ -104,33 +104,6 @@ def open_demo(page: Page, url: str, demo_id: str) -> None:
     assert page.evaluate(GO_TO_DEMO, demo_id)
 
 
-def demo_runs(server_pid: int) -> list[int]:
-    """Live demo runs of the server: its descendants that lead a session of their own.
-
-    A run is a session leader whether it was exec'd or forked off the fork server,
-    and its command line tells nothing in the forked case, so look at the tree.
-    """
-    parents: dict[int, int] = {}
-    leaders: set[int] = set()
-    for proc in Path("/proc").iterdir():
-        try:
-            state, ppid, _pgrp, session = (proc / "stat").read_text().rpartition(")")[2].split()[:4]
-        except (OSError, ValueError):
-            continue
-        if not proc.name.isdigit() or state == "Z":
-            continue
-        parents[int(proc.name)] = int(ppid)
-        if int(session) == int(proc.name):
-            leaders.add(int(proc.name))
-
-    def descends(pid: int) -> bool:
-        while pid in parents and pid != server_pid:
-            pid = parents[pid]
-        return pid == server_pid
-
-    return [pid for pid in leaders if pid != server_pid and descends(pid)]
-
-
 def test_run_streams_gather_into_its_slide_without_moving_it(
         page: Page, talk_serve: tuple[str, int]) -> None:
     url, _ = talk_serve
@@ -179,7 +152,7 @@ def test_stop_ends_a_running_demo_and_its_process(
                            "'.demo[data-demo-id=sequential-awaits]').classList"
                            ".contains('demo-running')")
     deadline = time.monotonic() + 5
-    while not demo_runs(server_pid):
+    while not demo_runs_below(server_pid):
         assert time.monotonic() < deadline, "the demo never started"
         time.sleep(0.05)
     button.click()  # Stop
@@ -189,7 +162,7 @@ def test_stop_ends_a_running_demo_and_its_process(
     assert status.inner_text() == "stopped"
     assert button.inner_text().strip() == "Run"
     deadline = time.monotonic() + 5
-    while demo_runs(server_pid):
+    while demo_runs_below(server_pid):
         assert time.monotonic() < deadline, "the demo outlived Stop"
         time.sleep(0.05)
     assert "It took" not in page.locator(
