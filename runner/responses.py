@@ -1,13 +1,21 @@
 """The response that streams a run to the slide, and stops the run when the slide leaves."""
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 
 from starlette.responses import Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from runner.events import encode
 from runner.runs import Run
+
+logger = logging.getLogger(__name__)
+# A client that accepts nothing for this long has stopped reading (a frozen tab, a
+# stalled socket): its run is stopped and its place in the pool freed. send() only
+# waits once uvicorn's write buffer is full, which a reading client empties in
+# milliseconds, so a live slide never comes near this.
+SEND_STALL_S = 2.0
 
 
 class RunStreamResponse(Response):
@@ -39,15 +47,23 @@ class RunStreamResponse(Response):
                 gone.cancel()
             if forward.done() and not forward.cancelled():
                 forward.result()  # an error while sending is the server's to log
+        except TimeoutError:
+            # Leaving the response unfinished makes uvicorn drop the connection.
+            logger.warning("a client stopped reading for %g s; its run is stopped", SEND_STALL_S)
         finally:
             await self.on_close()
 
     async def _forward(self, send: Send) -> None:
-        await send({"type": "http.response.start", "status": self.status_code,
-                    "headers": self.raw_headers})
+        async def send_in_time(message: Message) -> None:
+            async with asyncio.timeout(SEND_STALL_S):
+                await send(message)
+
+        await send_in_time({"type": "http.response.start", "status": self.status_code,
+                            "headers": self.raw_headers})
         async for event in self.run:
-            await send({"type": "http.response.body", "body": encode(event), "more_body": True})
-        await send({"type": "http.response.body", "body": b"", "more_body": False})
+            await send_in_time({"type": "http.response.body", "body": encode(event),
+                                "more_body": True})
+        await send_in_time({"type": "http.response.body", "body": b"", "more_body": False})
 
 
 async def _client_gone(receive: Receive) -> None:

@@ -260,10 +260,7 @@ def _can_run_at_once(url: str, count: int) -> bool:
 @pytest.mark.parametrize("fork_server", LAUNCH_PATHS)
 @pytest.mark.parametrize("demo_id", [
     pytest.param("sleeper", id="quiet"),
-    pytest.param("hundred_megabytes", id="flood", marks=pytest.mark.xfail(
-        strict=True, reason="runner bug (runner/responses.py): _forward awaits send() "
-        "with no time limit; once the socket buffers are full it waits forever, so "
-        "on_close never runs and the run keeps its place in the pool")),
+    pytest.param("hundred_megabytes", id="flood"),
 ])
 def test_a_client_that_stops_reading_has_its_run_stopped_within_the_timeout(
         fork_server: bool, demo_id: str) -> None:
