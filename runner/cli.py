@@ -52,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
 
     bench = commands.add_parser("bench", help="measure the runner, the build and the payoff")
     bench.add_argument("--quick", action="store_true", help="fewer repetitions")
+    bench.add_argument("--only", nargs="+", default=[], metavar="NAME",
+                       help="only these benchmarks (latency streaming fidelity build payoff)")
     bench.set_defaults(handler=_bench)
     return parser
 
@@ -127,7 +129,12 @@ def _serve(args: argparse.Namespace) -> int:
 def _bench(args: argparse.Namespace) -> int:
     from benchmarks import __main__ as bench
 
-    return bench.main(quick=args.quick)
+    unknown = sorted(set(args.only) - set(bench.BENCHMARKS))
+    if unknown:
+        print(f"error: no benchmark {', '.join(unknown)}; "
+              f"choose from {', '.join(bench.BENCHMARKS)}", file=sys.stderr)
+        return 2
+    return bench.main(quick=args.quick, only=args.only)
 
 
 if __name__ == "__main__":
