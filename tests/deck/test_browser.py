@@ -3,15 +3,13 @@ has notes and keeps its code inside, and the speaker view paces the talk."""
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page
 
 from runner import deck
 from runner.preview import serving
-from tests.conftest import CHROMIUM_FLAGS
 
 pytestmark = pytest.mark.browser
 
@@ -52,15 +50,6 @@ def deck_url(tmp_path_factory: pytest.TempPathFactory, mysql_url: str) -> Iterat
     index = deck.build(build_dir=tmp_path_factory.mktemp("deck"), record=True)
     with serving(index.parent) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path: Path) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium_path),
-                                             args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
