@@ -34,7 +34,7 @@ _DRIVER_FOR = {
 }
 REMEDY = (
     f"start MySQL with `docker compose up -d`, point {ENV_VAR} at a running server, "
-    "or run offline on SQLite with `talk run --sqlite <demo-id>`"
+    "or run offline on SQLite (`talk serve --sqlite`, `talk run --sqlite <demo-id>`)"
 )
 
 

@@ -10,13 +10,18 @@ from collections.abc import Sequence
 from demos import catalog
 from demos._database import ENV_VAR, connection_failure, describe, driver_url
 from runner.settings import SQLITE_FILE, get_settings, sqlite_url
+from runner.slides import DeckError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if getattr(args, "sqlite", False):
         _use_sqlite_fallback()
-    return int(args.handler(args) or 0)
+    try:
+        return int(args.handler(args) or 0)
+    except DeckError as error:  # a slide names a missing demo or region: say where
+        print(f"error: {error}", file=sys.stderr)
+        return 1
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -112,11 +117,7 @@ def _init_database(_args: argparse.Namespace) -> int:
 def _build_deck(args: argparse.Namespace) -> int:
     from runner import deck
 
-    try:
-        print(f"wrote {deck.build(record=args.record)}")
-    except deck.DeckError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+    print(f"wrote {deck.build(record=args.record)}")
     return 0
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import uvicorn
 
+from demos._database import REMEDY, driver_url
+from runner import database
 from runner.app import create_app
 from runner.settings import PROJECT_ROOT, get_settings
 
@@ -34,11 +36,19 @@ def serve(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True) 
                             timeout_graceful_shutdown=SHUTDOWN_GRACE_S)
     server = uvicorn.Server(config)
     url = f"http://{_url_host(host) if is_loopback(host) else '127.0.0.1'}:{port}/"
+    print(_preflight(url, settings.database_url), file=sys.stderr, flush=True)
     # uvicorn re-raises the Ctrl-C it caught once it has shut down (streams closed,
     # demos stopped): for `talk serve` that is the normal way out, not an error.
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_run(server, url if open_browser else None))
     return 0 if server.started else 1
+
+
+def _preflight(url: str, database_url: str) -> str:
+    """What a presenter checks before going on stage: where the deck is, and the database."""
+    health = database.probe(driver_url(database_url, asynchronous=False), timeout_s=2)
+    state = "reachable" if health.reachable else f"NOT reachable: {health.error}; {REMEDY}"
+    return f"the talk: {url}\ndatabase: {health.url} ({state})"
 
 
 def deck_is_stale(index: Path, root: Path = PROJECT_ROOT) -> bool:
