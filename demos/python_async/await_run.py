@@ -5,6 +5,7 @@ coroutine object), and ``asyncio.run`` starts the event loop for ``main()``
 and closes it when all is done. Look for the message after about 3 s.
 """
 
+# region slide
 import asyncio
 
 
@@ -23,3 +24,4 @@ async def main() -> None:
 
 if __name__ == "__main__":
     asyncio.run(main())
+# endregion

@@ -6,6 +6,7 @@ nothing else meanwhile and the three "concurrent" waits run one by one.
 Look at "It took 3.0... seconds"; blocking_call_fixed.py shows the cure.
 """
 
+# region slide
 import asyncio
 import time
 
@@ -29,3 +30,4 @@ async def main() -> None:
 
 if __name__ == "__main__":
     asyncio.run(main())
+# endregion

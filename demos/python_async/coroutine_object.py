@@ -6,6 +6,7 @@ object, a promise of a result. Look at the object's repr, then at its methods:
 Python 3.5 a native coroutine is a type of its own.
 """
 
+# region slide
 from pprint import pprint
 
 
@@ -24,3 +25,4 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+# endregion

@@ -6,6 +6,7 @@ runs: the program prints the coroutine object and exits at once, not after
 was never awaited" on stderr: that warning is the lesson.
 """
 
+# region slide
 import asyncio
 
 
@@ -24,3 +25,4 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+# endregion

@@ -6,6 +6,7 @@ closes the pool's connections before the event loop ends. Look at the engine
 (password hidden), the answer to SELECT 1 and the server's version.
 """
 
+# region slide
 import asyncio
 
 from sqlalchemy import text
@@ -31,3 +32,4 @@ async def main() -> None:
 
 if __name__ == "__main__":
     asyncio.run(main())
+# endregion
