@@ -20,12 +20,10 @@ from playwright.sync_api import Page, sync_playwright
 from benchmarks.figures import Figure
 from benchmarks.live_server import LiveServer, run_events
 from benchmarks.ticker import LINES
+from runner.chromium import CHROMIUM, CHROMIUM_FLAGS
 from runner.settings import PROJECT_ROOT
 
 TARGET_P95_MS = 15.0
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"]
 # The deck's markup contract with runner.js (see runner/templates/talk), one demo only.
 PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>streaming benchmark</title>

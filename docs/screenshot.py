@@ -12,13 +12,11 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 
 from runner import deck
+from runner.chromium import CHROMIUM, CHROMIUM_FLAGS
 from runner.preview import serving
 from runner.settings import get_settings
 
 DOCS = Path(__file__).resolve().parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"]
 CODE_DEMO = "gather"  # the code slide to show: a short demo with telling output
 
 

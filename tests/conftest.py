@@ -17,13 +17,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from demos._database import ENV_VAR
 from runner import database
+from runner.chromium import CHROMIUM, CHROMIUM_FLAGS
 from runner.settings import TALK_URL, get_settings
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]
 # Where a newcomer's MySQL is: the one TALK_DATABASE_URL names, else the talk's own
 # (docker compose), else a local server's passwordless root (our machines' MariaDB).
 _CANDIDATE_URLS = (TALK_URL, "mysql+pymysql://root@127.0.0.1:3306/exampledb")
