@@ -17,7 +17,16 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
-from runner_harness import Event, free_port, parse_events, pid_alive
+from runner_harness import (
+    Event,
+    all_pids,
+    descendants,
+    free_port,
+    parse_events,
+    pid_alive,
+    proc_cmdline,
+    proc_stat,
+)
 
 from runner.settings import PROJECT_ROOT
 
@@ -38,33 +47,6 @@ def direct_run(module: str, database_url: str) -> tuple[str, str, int]:
     done = subprocess.run([sys.executable, "-u", "-m", module], cwd=PROJECT_ROOT, env=env,
                           capture_output=True, text=True, timeout=60, check=False)
     return done.stdout, done.stderr, done.returncode
-
-
-def _stat(pid: int) -> list[str]:
-    """The fields of /proc/<pid>/stat after the command name (field 3 is index 0)."""
-    return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-
-
-def _all_pids() -> list[int]:
-    return [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()]
-
-
-def descendants(root: int) -> set[int]:
-    """Live (non-zombie) processes whose parent chain leads to root."""
-    parents: dict[int, int] = {}
-    for pid in _all_pids():
-        try:
-            fields = _stat(pid)
-        except OSError:
-            continue
-        if fields[0] != "Z":
-            parents[pid] = int(fields[1])
-    found: set[int] = set()
-    frontier = {root}
-    while frontier:
-        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
 
 
 class ServedRunner:
@@ -102,7 +84,7 @@ class ServedRunner:
         if self.fork_server:
             # The lifespan starts the fork server before the first request is served.
             servers = [pid for pid in descendants(self.pid)
-                       if b"runner.forkserver" in _cmdline(pid)]
+                       if b"runner.forkserver" in proc_cmdline(pid)]
             assert len(servers) == 1, servers
             self.fork_server_pid = servers[0]
         return self
@@ -131,7 +113,7 @@ class ServedRunner:
         """Every live process the runner started that is still there: its descendants but
         the fork server, and any process carrying its token (orphans handed to init)."""
         keep = {self.pid, self.fork_server_pid}
-        marked = {pid for pid in _all_pids() if self._carries_token(pid) and pid_alive(pid)}
+        marked = {pid for pid in all_pids() if self._carries_token(pid) and pid_alive(pid)}
         return (descendants(self.pid) | marked) - keep
 
     def _carries_token(self, pid: int) -> bool:
@@ -148,14 +130,7 @@ class ServedRunner:
         this number rises with every process started: a counter no run can slip past.
         """
         pids = [self.pid] + ([self.fork_server_pid] if self.fork_server_pid else [])
-        return sum(int(_stat(pid)[8]) for pid in pids)  # field 10: cminflt
-
-
-def _cmdline(pid: int) -> bytes:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return b""
+        return sum(int(proc_stat(pid)[8]) for pid in pids)  # field 10: cminflt
 
 
 async def events_of(response: httpx.Response) -> AsyncIterator[Event]:

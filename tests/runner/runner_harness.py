@@ -134,6 +134,40 @@ def wait_until(condition: object, timeout_s: float) -> bool:
     return bool(callable(condition) and condition())
 
 
+def all_pids() -> list[int]:
+    return [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()]
+
+
+def proc_stat(pid: int) -> list[str]:
+    """The fields of /proc/<pid>/stat after the command name (field 3 is index 0)."""
+    return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+
+
+def proc_cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def descendants(root: int) -> set[int]:
+    """Live (non-zombie) processes whose parent chain leads to root."""
+    parents: dict[int, int] = {}
+    for pid in all_pids():
+        try:
+            fields = proc_stat(pid)
+        except OSError:
+            continue
+        if fields[0] != "Z":
+            parents[pid] = int(fields[1])
+    found: set[int] = set()
+    frontier = {root}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
 def demo_runs_below(root: int) -> list[int]:
     """Live demo runs below the process root, exec'd or forked off the fork server.
 
@@ -142,29 +176,16 @@ def demo_runs_below(root: int) -> list[int]:
     known by its parent. Chromium leads sessions too, and runs of other test
     sessions on this machine are not below root: neither is counted.
     """
-    table: dict[int, tuple[int, int, bytes]] = {}
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
+    runs = []
+    for pid in descendants(root):
         try:
-            state, ppid, _pgrp, session = (proc / "stat").read_text().rpartition(")")[2].split()[:4]
-            cmdline = (proc / "cmdline").read_bytes()
-        except (OSError, ValueError):
+            _state, ppid, _pgrp, session = proc_stat(pid)[:4]
+        except OSError:
             continue
-        if state != "Z":
-            table[int(proc.name)] = (int(ppid), int(session), cmdline)
-
-    def below_root(pid: int) -> bool:
-        while pid in table and pid != root:
-            pid = table[pid][0]
-        return pid == root
-
-    def is_run(pid: int) -> bool:
-        ppid, session, cmdline = table[pid]
-        forked = b"runner.forkserver" in table.get(ppid, (0, 0, b""))[2]
-        return session == pid and (forked or b"-u\0-m\0" in cmdline)
-
-    return [pid for pid in table if pid != root and is_run(pid) and below_root(pid)]
+        forked = b"runner.forkserver" in proc_cmdline(int(ppid))
+        if int(session) == pid and (forked or b"-u\0-m\0" in proc_cmdline(pid)):
+            runs.append(pid)
+    return runs
 
 
 def running_fixture_demos() -> list[int]:
