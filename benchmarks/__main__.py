@@ -27,8 +27,10 @@ def main(quick: bool = False, only: Sequence[str] = (), output: Path = RESULTS) 
     """Measure the chosen benchmarks (all by default), print the table, write ``output``."""
     unknown = sorted(set(only) - set(BENCHMARKS))
     if unknown:
-        print(f"error: no benchmark {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}",
-              file=sys.stderr)
+        print(
+            f"error: no benchmark {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}",
+            file=sys.stderr,
+        )
         return 2
     figures: list[Figure] = []
     missing: list[str] = []
@@ -58,8 +60,13 @@ def main(quick: bool = False, only: Sequence[str] = (), output: Path = RESULTS) 
     return 1 if failed else 0
 
 
-def _write(output: Path, quick: bool, figures: Sequence[Figure],
-           missing: Sequence[str], failed: dict[str, str]) -> None:
+def _write(
+    output: Path,
+    quick: bool,
+    figures: Sequence[Figure],
+    missing: Sequence[str],
+    failed: dict[str, str],
+) -> None:
     """The run as JSON, with the machine it ran on: figures only compare on one machine."""
     data: dict[str, Any] = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -80,10 +87,21 @@ def _write(output: Path, quick: bool, figures: Sequence[Figure],
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
-    parser.add_argument("--only", nargs="+", default=[], choices=BENCHMARKS, metavar="NAME",
-                        help=f"run only these: {', '.join(BENCHMARKS)}")
-    parser.add_argument("--json", type=Path, default=RESULTS, metavar="PATH",
-                        help=f"where to write the figures (default: {RESULTS.name} in results/)")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        default=[],
+        choices=BENCHMARKS,
+        metavar="NAME",
+        help=f"run only these: {', '.join(BENCHMARKS)}",
+    )
+    parser.add_argument(
+        "--json",
+        type=Path,
+        default=RESULTS,
+        metavar="PATH",
+        help=f"where to write the figures (default: {RESULTS.name} in results/)",
+    )
     return parser
 
 

@@ -16,10 +16,10 @@ import time
 from pathlib import Path
 
 from benchmarks.figures import Figure
-from runner import deck
-from runner.recordings import CACHE_NAME
+from runner.deck import builder
+from runner.deck.recordings import CACHE_NAME
+from runner.deck.slides import section_files
 from runner.settings import PROJECT_ROOT
-from runner.slides import section_files
 
 COLD_TARGET_S = 1.2
 WARM_TARGET_S = 0.2
@@ -33,14 +33,36 @@ def measure(quick: bool) -> list[Figure]:
         warm = _warm(Path(tmp), warm_runs)
     ratios = tuple(o / s for o, s in zip(ours, stock, strict=True))
     return [
-        Figure("build", "cold talk build", "s", ours, COLD_TARGET_S,
-               note="python -m runner.cli build in a fresh interpreter, whole talk"),
-        Figure("build", "warm rebuild after one slide edit", "s", warm, WARM_TARGET_S,
-               note="deck.build again in the same process after editing one section file"),
-        Figure("build", "stock nbconvert --to slides, cold (reference)", "s", stock,
-               note="python -m nbconvert --to slides on the notebook talk build wrote"),
-        Figure("build", "cold talk build / stock nbconvert", "x", ratios,
-               note="per pair of runs taken one after the other; below 1 is faster"),
+        Figure(
+            "build",
+            "cold talk build",
+            "s",
+            ours,
+            COLD_TARGET_S,
+            note="python -m runner.cli build in a fresh interpreter, whole talk",
+        ),
+        Figure(
+            "build",
+            "warm rebuild after one slide edit",
+            "s",
+            warm,
+            WARM_TARGET_S,
+            note="deck.build again in the same process after editing one section file",
+        ),
+        Figure(
+            "build",
+            "stock nbconvert --to slides, cold (reference)",
+            "s",
+            stock,
+            note="python -m nbconvert --to slides on the notebook talk build wrote",
+        ),
+        Figure(
+            "build",
+            "cold talk build / stock nbconvert",
+            "x",
+            ratios,
+            note="per pair of runs taken one after the other; below 1 is faster",
+        ),
     ]
 
 
@@ -50,8 +72,16 @@ def _cold(root: Path, runs: int) -> tuple[tuple[float, ...], tuple[float, ...]]:
     _seed(build_dir)
     env = {**os.environ, "TALK_BUILD_DIR": str(build_dir)}
     build = [sys.executable, "-m", "runner.cli", "build"]
-    stock_build = [sys.executable, "-m", "nbconvert", "--to", "slides",
-                   str(build_dir / "talk.ipynb"), "--output-dir", str(root / "stock")]
+    stock_build = [
+        sys.executable,
+        "-m",
+        "nbconvert",
+        "--to",
+        "slides",
+        str(build_dir / "talk.ipynb"),
+        "--output-dir",
+        str(root / "stock"),
+    ]
     ours: list[float] = []
     stock: list[float] = []
     for _ in range(runs):
@@ -68,14 +98,14 @@ def _warm(root: Path, runs: int) -> tuple[float, ...]:
         (tree / name).symlink_to(PROJECT_ROOT / name, target_is_directory=True)
     build_dir = tree / "build"
     _seed(build_dir)
-    deck.build(slides_dir=tree / "slides", build_dir=build_dir)  # the process gets warm
+    builder.build(slides_dir=tree / "slides", build_dir=build_dir)  # the process gets warm
     edited = section_files(tree / "slides")[-1]
     original = edited.read_text(encoding="utf-8").rstrip("\n")
     times = []
     for edit in range(1, runs + 1):
         edited.write_text(f"{original}\nEdit number {edit}.\n", encoding="utf-8")
         start = time.perf_counter()
-        deck.build(slides_dir=tree / "slides", build_dir=build_dir)
+        builder.build(slides_dir=tree / "slides", build_dir=build_dir)
         times.append(time.perf_counter() - start)
     return tuple(times)
 
@@ -91,10 +121,12 @@ def _seed(build_dir: Path) -> None:
 def _timed(command: list[str], env: dict[str, str]) -> float:
     """Wall-clock seconds of one command, from start to exit."""
     start = time.perf_counter()
-    done = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
-                          check=False)
+    done = subprocess.run(
+        command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, check=False
+    )
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(command[1:])} exited {done.returncode}: "
-                           f"{done.stderr.strip()}")
+        raise RuntimeError(
+            f"{' '.join(command[1:])} exited {done.returncode}: {done.stderr.strip()}"
+        )
     return elapsed

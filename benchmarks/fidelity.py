@@ -31,23 +31,43 @@ def measure(quick: bool) -> list[Figure]:
     bare: list[float] = []
     forked: list[float] = []
     plain: list[float] = []
-    with LiveServer() as fork_server, LiveServer(fork_server=False) as plain_server, \
-            httpx.Client(timeout=60) as client:
+    with (
+        LiveServer() as fork_server,
+        LiveServer(fork_server=False) as plain_server,
+        httpx.Client(timeout=60) as client,
+    ):
         for _ in range(runs):
             bare.append(_bare())
             forked.append(_through_runner(client, fork_server.url))
             plain.append(_through_runner(client, plain_server.url))
-    figures = [Figure("fidelity", "gather's own time beyond 1 s, bare python -m", "ms",
-                      _beyond_sleeps(bare), note="It took X seconds, as printed, minus 1 s")]
+    figures = [
+        Figure(
+            "fidelity",
+            "gather's own time beyond 1 s, bare python -m",
+            "ms",
+            _beyond_sleeps(bare),
+            note="It took X seconds, as printed, minus 1 s",
+        )
+    ]
     for path, samples in (("fork server", forked), ("plain", plain)):
         difference_ms = (statistics.median(samples) - statistics.median(bare)) * 1000
         figures += [
-            Figure("fidelity", f"gather's own time beyond 1 s, runner ({path})", "ms",
-                   _beyond_sleeps(samples), note="the same, run through the runner"),
-            Figure("fidelity", f"runner ({path}) vs bare, difference of medians", "ms",
-                   (abs(difference_ms),), TARGET_MS,
-                   note="one value: |median through the runner - median bare|",
-                   extra={"signed_ms": round(difference_ms, 3)}),
+            Figure(
+                "fidelity",
+                f"gather's own time beyond 1 s, runner ({path})",
+                "ms",
+                _beyond_sleeps(samples),
+                note="the same, run through the runner",
+            ),
+            Figure(
+                "fidelity",
+                f"runner ({path}) vs bare, difference of medians",
+                "ms",
+                (abs(difference_ms),),
+                TARGET_MS,
+                note="one value: |median through the runner - median bare|",
+                extra={"signed_ms": round(difference_ms, 3)},
+            ),
         ]
     return figures
 
@@ -57,14 +77,21 @@ def _beyond_sleeps(reported_s: list[float]) -> tuple[float, ...]:
 
 
 def _bare() -> float:
-    done = subprocess.run([sys.executable, "-m", MODULE], cwd=PROJECT_ROOT, check=True,
-                          stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", MODULE],
+        cwd=PROJECT_ROOT,
+        check=True,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+    )
     return _reported(done.stdout)
 
 
 def _through_runner(client: httpx.Client, url: str) -> float:
-    return _reported("".join(event.data for event in run_events(client, url, DEMO_ID)
-                             if event.name == "stdout"))
+    return _reported(
+        "".join(event.data for event in run_events(client, url, DEMO_ID) if event.name == "stdout")
+    )
 
 
 def _reported(output: str) -> float:

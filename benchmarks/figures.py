@@ -55,12 +55,16 @@ def percentile(samples: Sequence[float], pct: float) -> float:
 
 def table(figures: Sequence[Figure]) -> str:
     """The figures as a Markdown table, ready for docs/performance.md."""
-    rows = ["| group | figure | n | median | p95 | target | met |",
-            "| --- | --- | ---: | ---: | ---: | ---: | :---: |"]
+    rows = [
+        "| group | figure | n | median | p95 | target | met |",
+        "| --- | --- | ---: | ---: | ---: | ---: | :---: |",
+    ]
     for f in figures:
         sign = "<=" if f.better == "lower" else ">="
         target = f"{sign} {f.target:g} {f.unit}" if f.target is not None else ""
         met = {True: "yes", False: "**no**", None: ""}[f.met]
-        rows.append(f"| {f.group} | {f.name} | {len(f.samples)} | {f.median:.3g} {f.unit} "
-                    f"| {f.p95:.3g} {f.unit} | {target} | {met} |")
+        rows.append(
+            f"| {f.group} | {f.name} | {len(f.samples)} | {f.median:.3g} {f.unit} "
+            f"| {f.p95:.3g} {f.unit} | {target} | {met} |"
+        )
     return "\n".join(rows)

@@ -29,9 +29,13 @@ def measure(quick: bool) -> list[Figure]:
     runs = 5 if quick else 20
     paths = ("fork server", "plain", "direct")
     samples: dict[tuple[str, str], list[float]] = {
-        (demo, path): [] for demo in DEMO_IDS for path in paths}
-    with LiveServer() as forked, LiveServer(fork_server=False) as plain, \
-            httpx.Client(timeout=60) as client:
+        (demo, path): [] for demo in DEMO_IDS for path in paths
+    }
+    with (
+        LiveServer() as forked,
+        LiveServer(fork_server=False) as plain,
+        httpx.Client(timeout=60) as client,
+    ):
         for run in range(runs + 1):
             for demo in DEMO_IDS:
                 measured = {
@@ -48,9 +52,16 @@ def measure(quick: bool) -> list[Figure]:
         "direct": "python -u -m started by the client, to its first stdout line (reference)",
     }
     return [
-        Figure("latency", f"first output, {demo}, {path}", "ms", tuple(samples[demo, path]),
-               TARGET_MS if path == "fork server" else None, note=notes[path])
-        for demo in DEMO_IDS for path in paths
+        Figure(
+            "latency",
+            f"first output, {demo}, {path}",
+            "ms",
+            tuple(samples[demo, path]),
+            TARGET_MS if path == "fork server" else None,
+            note=notes[path],
+        )
+        for demo in DEMO_IDS
+        for path in paths
     ]
 
 
@@ -71,9 +82,13 @@ def _direct(demo_id: str) -> float:
     demo = catalog.find(demo_id)
     assert demo is not None, demo_id
     start = time.perf_counter()
-    with subprocess.Popen([sys.executable, "-u", "-m", demo.module], cwd=PROJECT_ROOT,
-                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                          stderr=subprocess.DEVNULL) as process:
+    with subprocess.Popen(
+        [sys.executable, "-u", "-m", demo.module],
+        cwd=PROJECT_ROOT,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    ) as process:
         assert process.stdout is not None
         first_line = process.stdout.readline()
         elapsed = (time.perf_counter() - start) * 1000

@@ -25,7 +25,7 @@ import uvicorn
 
 from demos import catalog
 from demos.catalog import Demo
-from runner.app import create_app
+from runner.service.app import create_app
 from runner.settings import PROJECT_ROOT
 
 # Benchmark-only demos: the catalog's ids stay the only ones a deck can run.
@@ -133,8 +133,9 @@ def main() -> None:
     parser.add_argument("--plain", action="store_true", help="no fork server")
     parser.add_argument("--deck", type=Path, help="a directory to serve at /")
     args = parser.parse_args()
-    app = create_app(demos=(*catalog.DEMOS, *BENCH_DEMOS), deck_dir=args.deck,
-                     fork_server=not args.plain)
+    app = create_app(
+        demos=(*catalog.DEMOS, *BENCH_DEMOS), deck_dir=args.deck, fork_server=not args.plain
+    )
     # The same server `talk serve` runs; access logs off, they would only add noise.
     uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 
 from benchmarks.figures import Figure
-from demos._database import database_url, describe
+from demos.connection import database_url, describe
 from demos.sqlalchemy_async.payoff import time_concurrent, time_sequential
 from runner.settings import PROJECT_ROOT, TALK_URL
 
@@ -34,20 +34,28 @@ def measure(quick: bool) -> list[Figure]:
     figures = []
     for n in COUNTS:
         if n > limit:
-            print(f"payoff: N = {n} skipped: the server allows {limit} more connections; "
-                  "raise max_connections to measure it", file=sys.stderr)
+            print(
+                f"payoff: N = {n} skipped: the server allows {limit} more connections; "
+                "raise max_connections to measure it",
+                file=sys.stderr,
+            )
             continue
         sequential, concurrent = [], []
         for _ in range(repetitions):
             sequential.append(time_sequential(n, SECONDS))
             concurrent.append(asyncio.run(time_concurrent(n, SECONDS)))
-        figures.append(Figure(
-            "payoff", f"speedup, N = {n}", "x",
-            tuple(s / c for s, c in zip(sequential, concurrent, strict=True)),
-            target(n), better="higher",
-            note=f"{n} x SELECT SLEEP({SECONDS}): sync one by one / async gathered",
-            extra={"n": n, "sequential_s": sequential, "concurrent_s": concurrent},
-        ))
+        figures.append(
+            Figure(
+                "payoff",
+                f"speedup, N = {n}",
+                "x",
+                tuple(s / c for s, c in zip(sequential, concurrent, strict=True)),
+                target(n),
+                better="higher",
+                note=f"{n} x SELECT SLEEP({SECONDS}): sync one by one / async gathered",
+                extra={"n": n, "sequential_s": sequential, "concurrent_s": concurrent},
+            )
+        )
     if figures:
         plot(figures, PLOT)
     print(f"payoff: wrote {PLOT.relative_to(PROJECT_ROOT)}", file=sys.stderr)
@@ -66,8 +74,7 @@ def _free_connections() -> int:
         engine.dispose()
     # This check's own connection is closed again before the measuring starts.
     free = int(allowed) - int(in_use) + 1
-    print(f"payoff: {describe(url)}: max_connections {allowed}, {in_use} in use",
-          file=sys.stderr)
+    print(f"payoff: {describe(url)}: max_connections {allowed}, {in_use} in use", file=sys.stderr)
     return free
 
 
@@ -90,15 +97,34 @@ def plot(figures: Sequence[Figure], path: Path) -> None:
         fig, ax = pyplot.subplots(figsize=(10, 5.625), layout="constrained")
         ideal = [1, max(COUNTS)]
         # Wide and pale underneath: the measured line is seen to lie on it.
-        ax.plot(ideal, ideal, color="#c9d3de", linewidth=12, solid_capstyle="round",
-                label="ideal: N times faster")
-        ax.plot(counts, medians, marker="o", markersize=10, color="#1f5fa8", linewidth=3,
-                label=f"measured (median of {len(figures[0].samples)})")
+        ax.plot(
+            ideal,
+            ideal,
+            color="#c9d3de",
+            linewidth=12,
+            solid_capstyle="round",
+            label="ideal: N times faster",
+        )
+        ax.plot(
+            counts,
+            medians,
+            marker="o",
+            markersize=10,
+            color="#1f5fa8",
+            linewidth=3,
+            label=f"measured (median of {len(figures[0].samples)})",
+        )
         for n, speedup in zip(counts, medians, strict=True):
             # Below and to the right of the rising line is empty; the last point has no right.
             offset, align = ((0, -34), "center") if n == max(COUNTS) else ((14, -26), "left")
-            ax.annotate(f"{speedup:.1f}x", (n, speedup), xytext=offset,
-                        textcoords="offset points", ha=align, color="#1f5fa8")
+            ax.annotate(
+                f"{speedup:.1f}x",
+                (n, speedup),
+                xytext=offset,
+                textcoords="offset points",
+                ha=align,
+                color="#1f5fa8",
+            )
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xticks(COUNTS, [str(n) for n in COUNTS])

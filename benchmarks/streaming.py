@@ -17,14 +17,14 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import Page, sync_playwright
 
+from benchmarks.browser import CHROMIUM, CHROMIUM_FLAGS
 from benchmarks.figures import Figure
 from benchmarks.live_server import LiveServer, run_events
 from benchmarks.ticker import LINES
-from runner.chromium import CHROMIUM, CHROMIUM_FLAGS
 from runner.settings import PROJECT_ROOT
 
 TARGET_P95_MS = 15.0
-# The deck's markup contract with runner.js (see runner/templates/talk), one demo only.
+# The deck's markup contract with runner.js (see runner/deck/templates/talk), one demo only.
 PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>streaming benchmark</title>
 <script src="assets/runner.js" defer></script></head>
@@ -55,15 +55,41 @@ def measure(quick: bool) -> list[Figure]:
             page_delays, page_whole, offset_ms = _in_chromium(server.url, runs)
     lines = f"{LINES} lines 50 ms apart x {runs} runs, fork server"
     return [
-        Figure("streaming", "print to httpx client, p95", "ms", http_delays, TARGET_P95_MS,
-               note=f"delay of every stdout line, {lines}"),
-        Figure("streaming", "print to Chromium DOM, p95", "ms", page_delays, TARGET_P95_MS,
-               note=f"delay until runner.js added the line's span, {lines}",
-               extra={"page_clock_minus_python_clock_ms": offset_ms}),
-        Figure("streaming", "lines that arrived as an event of their own, httpx", "%",
-               http_whole, 100, better="higher", note="per run: events equal to one line"),
-        Figure("streaming", "lines that arrived as a span of their own, Chromium", "%",
-               page_whole, 100, better="higher", note="per run: spans equal to one line"),
+        Figure(
+            "streaming",
+            "print to httpx client, p95",
+            "ms",
+            http_delays,
+            TARGET_P95_MS,
+            note=f"delay of every stdout line, {lines}",
+        ),
+        Figure(
+            "streaming",
+            "print to Chromium DOM, p95",
+            "ms",
+            page_delays,
+            TARGET_P95_MS,
+            note=f"delay until runner.js added the line's span, {lines}",
+            extra={"page_clock_minus_python_clock_ms": offset_ms},
+        ),
+        Figure(
+            "streaming",
+            "lines that arrived as an event of their own, httpx",
+            "%",
+            http_whole,
+            100,
+            better="higher",
+            note="per run: events equal to one line",
+        ),
+        Figure(
+            "streaming",
+            "lines that arrived as a span of their own, Chromium",
+            "%",
+            page_whole,
+            100,
+            better="higher",
+            note="per run: spans equal to one line",
+        ),
     ]
 
 
@@ -72,8 +98,11 @@ def _over_http(url: str, runs: int) -> tuple[tuple[float, ...], tuple[float, ...
     whole: list[float] = []
     with httpx.Client(timeout=60) as client:
         for _ in range(runs):
-            lines = [(event.data, event.wall) for event in run_events(client, url, "ticker")
-                     if event.name == "stdout"]
+            lines = [
+                (event.data, event.wall)
+                for event in run_events(client, url, "ticker")
+                if event.name == "stdout"
+            ]
             delays += _delays(lines)
             whole.append(_whole_lines(lines))
     return tuple(delays), tuple(whole)
@@ -123,8 +152,11 @@ def _whole_lines(lines: list[tuple[str, float]]) -> float:
 
     A line split in two, or two lines in one, make more or fewer events than lines.
     """
-    whole = sum(1 for number, (text, _) in enumerate(lines)
-                if text.count("\n") == 1 and text.endswith(f" {number}\n"))
+    whole = sum(
+        1
+        for number, (text, _) in enumerate(lines)
+        if text.count("\n") == 1 and text.endswith(f" {number}\n")
+    )
     return 100 * whole / max(len(lines), LINES)
 
 
@@ -134,4 +166,3 @@ def _page_dir(root: Path) -> Path:
     shutil.copyfile(PROJECT_ROOT / "assets" / "runner.js", root / "assets" / "runner.js")
     (root / "index.html").write_text(PAGE, encoding="utf-8")
     return root
-

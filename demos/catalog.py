@@ -22,7 +22,9 @@ class Demo:
     def path(self) -> Path:
         spec = importlib.util.find_spec(self.module)
         if spec is None or spec.origin is None:
-            raise LookupError(f"demo {self.id!r} names a missing module {self.module}")
+            raise LookupError(
+                f"demo {self.id!r} names a missing module {self.module}"
+            )
         return Path(spec.origin)
 
     @cached_property
@@ -37,7 +39,11 @@ class Demo:
 
 def _demo(module: str, *, database: bool = False) -> Demo:
     """An id from the module's own name: ``python_async.gather`` -> ``gather``."""
-    return Demo(module.rpartition(".")[2].replace("_", "-"), f"demos.{module}", database)
+    return Demo(
+        module.rpartition(".")[2].replace("_", "-"),
+        f"demos.{module}",
+        database,
+    )
 
 
 DEMOS: tuple[Demo, ...] = (

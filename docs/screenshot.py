@@ -11,10 +11,10 @@ from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
-from runner import deck
-from runner.chromium import CHROMIUM, CHROMIUM_FLAGS
-from runner.preview import serving
+from benchmarks.browser import CHROMIUM, CHROMIUM_FLAGS
+from runner.deck import builder
 from runner.settings import get_settings
+from tests.harness.preview import serving
 
 DOCS = Path(__file__).resolve().parent
 CODE_DEMO = "gather"  # the code slide to show: a short demo with telling output
@@ -23,19 +23,23 @@ CODE_DEMO = "gather"  # the code slide to show: a short demo with telling output
 def main() -> int:
     index = get_settings().build_dir / "index.html"
     if not index.exists():
-        index = deck.build()
+        index = builder.build()
     with serving(index.parent) as base_url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1280, "height": 720})
         page.goto(base_url)
         page.wait_for_function("() => window.Reveal && Reveal.isReady()")
         _shoot(page, "() => Reveal.slide(0, 0)", DOCS / "deck-title.png")
-        _shoot(page, f"""() => {{
+        _shoot(
+            page,
+            f"""() => {{
             const demo = document.querySelector('.demo[data-demo-id="{CODE_DEMO}"]')
                 || document.querySelector('.demo');
             const where = Reveal.getIndices(demo.closest('section'));
             Reveal.slide(where.h, where.v);
-        }}""", DOCS / "deck-code.png")
+        }}""",
+            DOCS / "deck-code.png",
+        )
         browser.close()
     return 0
 

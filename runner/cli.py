@@ -8,9 +8,9 @@ import sys
 from collections.abc import Sequence
 
 from demos import catalog
-from demos._database import ENV_VAR, connection_failure, describe, driver_url
+from demos.connection import ENV_VAR, connection_failure, describe, driver_url
+from runner.deck.slides import DeckError
 from runner.settings import SQLITE_FILE, get_settings, sqlite_url
-from runner.slides import DeckError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -43,8 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     init.set_defaults(handler=_init_database)
 
     build = commands.add_parser("build", help="build the deck into build/index.html")
-    build.add_argument("--record", action="store_true",
-                       help="run every demo and store its output in the deck")
+    build.add_argument(
+        "--record", action="store_true", help="run every demo and store its output in the deck"
+    )
     _add_sqlite_flag(build)
     build.set_defaults(handler=_build_deck)
 
@@ -57,15 +58,21 @@ def _parser() -> argparse.ArgumentParser:
 
     bench = commands.add_parser("bench", help="measure the runner, the build and the payoff")
     bench.add_argument("--quick", action="store_true", help="fewer repetitions")
-    bench.add_argument("--only", nargs="+", default=[], metavar="NAME",
-                       help="only these benchmarks (latency streaming fidelity build payoff)")
+    bench.add_argument(
+        "--only",
+        nargs="+",
+        default=[],
+        metavar="NAME",
+        help="only these benchmarks (latency streaming fidelity build payoff)",
+    )
     bench.set_defaults(handler=_bench)
     return parser
 
 
 def _add_sqlite_flag(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--sqlite", action="store_true",
-                        help="use the embedded SQLite fallback instead of MySQL")
+    parser.add_argument(
+        "--sqlite", action="store_true", help="use the embedded SQLite fallback instead of MySQL"
+    )
 
 
 def _use_sqlite_fallback() -> None:
@@ -76,8 +83,11 @@ def _use_sqlite_fallback() -> None:
     os.environ[ENV_VAR] = sqlite_url()
     get_settings.cache_clear()
     database.init(sqlite_url())
-    print(f"backend: SQLite (embedded fallback, {sqlite_url()}); SLEEP() is emulated",
-          file=sys.stderr, flush=True)
+    print(
+        f"backend: SQLite (embedded fallback, {sqlite_url()}); SLEEP() is emulated",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def _list_demos(_args: argparse.Namespace) -> int:
@@ -91,8 +101,10 @@ def _list_demos(_args: argparse.Namespace) -> int:
 def _run_demo(args: argparse.Namespace) -> int:
     demo = catalog.find(args.demo_id)
     if demo is None:
-        print(f"error: no demo {args.demo_id!r}; valid ids: {', '.join(catalog.ids())}",
-              file=sys.stderr)
+        print(
+            f"error: no demo {args.demo_id!r}; valid ids: {', '.join(catalog.ids())}",
+            file=sys.stderr,
+        )
         return 2
     # The child inherits our stdout and stderr, so its output reaches the terminal
     # as it is printed; -u keeps Python from buffering it on the way.
@@ -115,14 +127,14 @@ def _init_database(_args: argparse.Namespace) -> int:
 
 
 def _build_deck(args: argparse.Namespace) -> int:
-    from runner import deck
+    from runner.deck import builder
 
-    print(f"wrote {deck.build(record=args.record)}")
+    print(f"wrote {builder.build(record=args.record)}")
     return 0
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from runner import server
+    from runner.service import server
 
     return server.serve(host=args.host, port=args.port, open_browser=not args.no_browser)
 
@@ -132,8 +144,10 @@ def _bench(args: argparse.Namespace) -> int:
 
     unknown = sorted(set(args.only) - set(bench.BENCHMARKS))
     if unknown:
-        print(f"error: no benchmark {', '.join(unknown)}; "
-              f"choose from {', '.join(bench.BENCHMARKS)}", file=sys.stderr)
+        print(
+            f"error: no benchmark {', '.join(unknown)}; choose from {', '.join(bench.BENCHMARKS)}",
+            file=sys.stderr,
+        )
         return 2
     return bench.main(quick=args.quick, only=args.only)
 

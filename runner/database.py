@@ -7,7 +7,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
-from demos._database import describe, driver_url
+from demos.connection import describe, driver_url
 from demos.sqlalchemy_async.models import Base, Step, Todo
 
 SEED_TODOS: tuple[tuple[str, str, int], ...] = (
@@ -61,14 +61,20 @@ def init(server_url: str) -> int:
     with engine.begin() as conn:
         conn.execute(delete(Step))
         conn.execute(delete(Todo))
-        conn.execute(insert(Todo), [
-            {"id": i, "title": t, "description": d, "priority": p}
-            for i, (t, d, p) in enumerate(SEED_TODOS, start=1)
-        ])
-        conn.execute(insert(Step), [
-            {"id": i, "todo_id": todo_id, "text": step}
-            for i, (todo_id, step) in enumerate(SEED_STEPS, start=1)
-        ])
+        conn.execute(
+            insert(Todo),
+            [
+                {"id": i, "title": t, "description": d, "priority": p}
+                for i, (t, d, p) in enumerate(SEED_TODOS, start=1)
+            ],
+        )
+        conn.execute(
+            insert(Step),
+            [
+                {"id": i, "todo_id": todo_id, "text": step}
+                for i, (todo_id, step) in enumerate(SEED_STEPS, start=1)
+            ],
+        )
         count = conn.execute(select(Todo.id)).all()
     engine.dispose()
     return len(count)

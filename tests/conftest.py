@@ -15,10 +15,12 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from demos._database import ENV_VAR
+from benchmarks.browser import CHROMIUM, CHROMIUM_FLAGS
+from demos.connection import ENV_VAR
 from runner import database
-from runner.chromium import CHROMIUM, CHROMIUM_FLAGS
 from runner.settings import TALK_URL, get_settings
+
+pytest_plugins = ["tests.harness.fixtures", "tests.harness.toy_deck"]
 
 # Where a newcomer's MySQL is: the one TALK_DATABASE_URL names, else the talk's own
 # (docker compose), else a local server's passwordless root (our machines' MariaDB).
@@ -88,15 +90,17 @@ def chromium_path() -> Path:
 def browser(chromium_path: Path) -> Iterator[Browser]:
     """Headless Chromium, one per test module: Playwright's sync API runs one at a time."""
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium_path),
-                                             args=CHROMIUM_FLAGS)
+        browser = playwright.chromium.launch(
+            executable_path=str(chromium_path), args=CHROMIUM_FLAGS
+        )
         yield browser
         browser.close()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--large", action="store_true",
-                     help="also run the larger reliability runs (marked `large`)")
+    parser.addoption(
+        "--large", action="store_true", help="also run the larger reliability runs (marked `large`)"
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

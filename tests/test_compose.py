@@ -33,9 +33,16 @@ def test_compose_file_is_valid_against_the_compose_spec(compose: dict[str, Any])
 
 def test_a_broken_compose_file_fails_the_schema(compose: dict[str, Any]) -> None:
     schema = json.loads(SCHEMA.read_text())
-    broken = {**compose, "services": {**compose["services"], "runner": {
-        **compose["services"]["runner"], "depends_on": {"mysql": {"condition": "whenever"}},
-    }}}
+    broken = {
+        **compose,
+        "services": {
+            **compose["services"],
+            "runner": {
+                **compose["services"]["runner"],
+                "depends_on": {"mysql": {"condition": "whenever"}},
+            },
+        },
+    }
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, schema, cls=jsonschema.Draft7Validator)
 
@@ -53,13 +60,14 @@ def test_the_runner_starts_once_mysql_is_healthy(compose: dict[str, Any]) -> Non
 
 
 def test_the_runner_uses_the_compose_mysql_and_serves_on_all_container_interfaces(
-        compose: dict[str, Any]) -> None:
+    compose: dict[str, Any],
+) -> None:
     mysql, runner = compose["services"]["mysql"], compose["services"]["runner"]
     assert mysql["image"] == "mysql:8"
-    assert mysql["environment"] == {"MYSQL_ROOT_PASSWORD": "example",
-                                    "MYSQL_DATABASE": "exampledb"}
+    assert mysql["environment"] == {"MYSQL_ROOT_PASSWORD": "example", "MYSQL_DATABASE": "exampledb"}
     assert runner["environment"]["TALK_DATABASE_URL"] == (
-        "mysql+pymysql://root:example@mysql/exampledb")
+        "mysql+pymysql://root:example@mysql/exampledb"
+    )
     command = " ".join(runner["command"])
     assert re.search(r"talk db init && exec talk serve --host 0\.0\.0\.0 --no-browser", command)
     assert runner["init"] is True  # PID 1 reaps what demos leave behind

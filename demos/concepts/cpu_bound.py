@@ -49,6 +49,8 @@ async def gather_tasks() -> None:
 
 def as_asyncio_tasks() -> None:
     asyncio.run(gather_tasks())
+
+
 # endregion
 
 

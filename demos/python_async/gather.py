@@ -42,6 +42,8 @@ async def main() -> None:
     print(f"It took {elapsed:.3f} seconds to complete all operations\n")
 
     print(result)
+
+
 # endregion
 
 

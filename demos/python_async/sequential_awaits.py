@@ -37,6 +37,8 @@ async def main() -> None:
     print(first_result)
     print(second_result)
     print(third_result)
+
+
 # endregion
 
 

@@ -11,7 +11,7 @@ import asyncio
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
-from demos._database import database_url
+from demos.connection import database_url
 from demos.sqlalchemy_async.models import Todo
 
 
@@ -26,8 +26,9 @@ async def main() -> None:
         todos = await session.scalars(select(Todo).order_by(Todo.id).limit(3))
 
         for todo in todos:
-            print(f"A todo with id {todo.id} and priority {todo.priority}: "
-                  f"{todo.title}")
+            print(
+                f"A todo with id {todo.id} and priority {todo.priority}: {todo.title}"
+            )
 
         print()
 

@@ -11,7 +11,7 @@ from pprint import pprint
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from demos._database import database_url
+from demos.connection import database_url
 
 
 async def main() -> None:

@@ -12,7 +12,7 @@ import asyncio
 from sqlalchemy import Connection, func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
-from demos._database import database_url
+from demos.connection import database_url
 from demos.sqlalchemy_async.models import Base
 
 

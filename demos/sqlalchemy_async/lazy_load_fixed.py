@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from sqlalchemy.orm import selectinload
 
-from demos._database import database_url
+from demos.connection import database_url
 from demos.sqlalchemy_async.models import Todo
 
 
@@ -27,8 +27,7 @@ async def main() -> None:
     async with session_maker() as session:
         # Eager: the steps arrive with the todo
         query = (
-            select(Todo).where(Todo.id == 1)
-            .options(selectinload(Todo.steps))
+            select(Todo).where(Todo.id == 1).options(selectinload(Todo.steps))
         )
         todo = await session.scalar(query)
         print(f"selectinload, todo {todo.id}: {[s.text for s in todo.steps]}")

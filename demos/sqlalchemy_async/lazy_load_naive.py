@@ -14,7 +14,7 @@ import warnings
 from sqlalchemy.exc import MissingGreenlet, StatementError
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
-from demos._database import database_url
+from demos.connection import database_url
 from demos.sqlalchemy_async.models import Todo
 
 

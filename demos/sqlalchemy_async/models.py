@@ -36,6 +36,8 @@ class Step(Base):
     todo_id: Mapped[int] = mapped_column(ForeignKey("todo.id"))
     text: Mapped[str] = mapped_column(String(200))
     todo: Mapped[Todo] = relationship(back_populates="steps")
+
+
 # endregion
 
 

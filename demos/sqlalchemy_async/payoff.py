@@ -13,7 +13,7 @@ import time
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from demos._database import database_url
+from demos.connection import database_url
 
 NAP = text("SELECT SLEEP(:seconds)")
 
@@ -32,6 +32,8 @@ async def nap(engine: AsyncEngine, seconds: float) -> None:
 
 async def all_at_once(engine: AsyncEngine, n: int, seconds: float) -> None:
     await asyncio.gather(*(nap(engine, seconds) for _ in range(n)))
+
+
 # endregion
 
 

@@ -13,7 +13,7 @@ import asyncio
 from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
-from demos._database import database_url
+from demos.connection import database_url
 from demos.sqlalchemy_async.models import Todo
 
 

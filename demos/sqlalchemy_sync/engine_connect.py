@@ -10,7 +10,7 @@ is printed with its password hidden as ***.
 
 from sqlalchemy import create_engine, text
 
-from demos._database import database_url
+from demos.connection import database_url
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ count is ``func.count()``. Look at three todos, then "There are 20 ...".
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
-from demos._database import database_url
+from demos.connection import database_url
 
 
 # Create an object mapping to the database schema
@@ -44,14 +44,17 @@ def main() -> None:
         todos = session.scalars(select(Todo).order_by(Todo.id).limit(3))
 
         for todo in todos:
-            print(f"A todo with id {todo.id} and priority {todo.priority}: "
-                  f"{todo.title}")
+            print(
+                f"A todo with id {todo.id} and priority {todo.priority}: {todo.title}"
+            )
 
     print()
 
     # Find the total number of entities in the DB
     with session_maker() as session:
-        number_of_todos = session.scalar(select(func.count()).select_from(Todo))
+        number_of_todos = session.scalar(
+            select(func.count()).select_from(Todo)
+        )
 
         print(f"There are {number_of_todos} todo entities in the database")
     # endregion

@@ -11,7 +11,7 @@ from pprint import pprint
 
 from sqlalchemy import create_engine, text
 
-from demos._database import database_url
+from demos.connection import database_url
 
 
 def main() -> None:

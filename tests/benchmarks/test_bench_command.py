@@ -13,12 +13,17 @@ def test_quick_build_benchmark_prints_its_rows_and_writes_json(tmp_path: Path) -
     output = tmp_path / "latest.json"
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks", "--quick", "--only", "build", "--json", str(output)],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=180, check=False,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     rows = [line for line in done.stdout.splitlines() if line.startswith("| build |")]
-    assert any(row.startswith("| build | cold talk build | 3 |") and "<= 1.2 s" in row
-               for row in rows), done.stdout
+    assert any(
+        row.startswith("| build | cold talk build | 3 |") and "<= 1.2 s" in row for row in rows
+    ), done.stdout
     data = json.loads(output.read_text(encoding="utf-8"))
     assert data["machine"]["cpu_count"] == os.cpu_count()
     assert data["quick"] is True
@@ -29,7 +34,11 @@ def test_quick_build_benchmark_prints_its_rows_and_writes_json(tmp_path: Path) -
 def test_an_unknown_benchmark_is_refused() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks", "--only", "nonsense"],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60, check=False,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert done.returncode == 2
     assert "invalid choice: 'nonsense'" in done.stderr

@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from runner import deck
-from runner.preview import serving
+from runner.deck import builder
+from tests.harness.preview import serving
 
 pytestmark = pytest.mark.browser
 
@@ -47,7 +47,7 @@ WALK_SLIDES = """() => {
 @pytest.fixture(scope="module")
 def deck_url(tmp_path_factory: pytest.TempPathFactory, mysql_url: str) -> Iterator[str]:
     """The talk with recorded output, so output boxes hold real text, served on loopback."""
-    index = deck.build(build_dir=tmp_path_factory.mktemp("deck"), record=True)
+    index = builder.build(build_dir=tmp_path_factory.mktemp("deck"), record=True)
     with serving(index.parent) as url:
         yield url
 
@@ -81,8 +81,9 @@ def test_every_slide_is_reachable_has_notes_and_keeps_its_code_inside(
     assert len(slides) >= 20
     assert [s["where"] for s in slides if not s["reached"]] == []
     assert [s["where"] for s in slides if s["notes"] == 0] == []
-    overflowing = [s["where"] for s in slides
-                   if not all(b["inside"] and b["fits"] for b in s["boxes"])]
+    overflowing = [
+        s["where"] for s in slides if not all(b["inside"] and b["fits"] for b in s["boxes"])
+    ]
     assert overflowing == []
     code_sizes = [s["codePx"] for s in slides if s["codePx"] is not None]
     assert code_sizes and min(code_sizes) >= MIN_CODE_PX
@@ -99,8 +100,9 @@ def test_at_1920x1080_the_slide_scales_up_and_nothing_spills(
         assert page.evaluate("() => Reveal.getScale()") == pytest.approx(1.5, abs=0.1)
     finally:
         context.close()
-    assert [s["where"] for s in slides
-            if not all(b["inside"] and b["fits"] for b in s["boxes"])] == []
+    assert [
+        s["where"] for s in slides if not all(b["inside"] and b["fits"] for b in s["boxes"])
+    ] == []
 
 
 def test_the_speaker_view_shows_notes_the_next_slide_and_paces_the_talk(

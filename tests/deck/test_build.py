@@ -6,13 +6,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from runner import deck
-from runner.deck import DeckError
-from tests.deck.conftest import ToyDeck
+from runner.deck import builder
+from runner.deck.builder import DeckError
+from tests.harness.toy_deck import ToyDeck
 
 
 def build(toy: ToyDeck, **kw: bool) -> Path:
-    return deck.build(slides_dir=toy.slides, build_dir=toy.build_dir, demos=toy.demos, **kw)
+    return builder.build(slides_dir=toy.slides, build_dir=toy.build_dir, demos=toy.demos, **kw)
 
 
 def notebook_cells(toy: ToyDeck) -> list[nbformat.NotebookNode]:
@@ -22,7 +22,9 @@ def notebook_cells(toy: ToyDeck) -> list[nbformat.NotebookNode]:
 
 
 def two_sections(toy: ToyDeck) -> None:
-    toy.write("01-first.md", f"""\
+    toy.write(
+        "01-first.md",
+        f"""\
         # First section
         <!-- minutes: 3 -->
 
@@ -46,21 +48,24 @@ def two_sections(toy: ToyDeck) -> None:
         {toy.link("hello.py", "greet")}
 
         Note: point at hello
-        """)
-    toy.write("02-second.md", f"""\
+        """,
+    )
+    toy.write(
+        "02-second.md",
+        f"""\
         # Second section
 
         {toy.link("counter.py")}
 
         Note: count along
-        """)
+        """,
+    )
 
 
 def test_each_directive_becomes_its_cell(toy: ToyDeck) -> None:
     two_sections(toy)
     build(toy)
-    found = [(c.cell_type, c.metadata.slideshow.slide_type, c.source)
-             for c in notebook_cells(toy)]
+    found = [(c.cell_type, c.metadata.slideshow.slide_type, c.source) for c in notebook_cells(toy)]
     counter = (toy.package / "counter.py").read_text().replace("import time  # OMIT\n", "")
     assert found == [
         ("markdown", "slide", "# First section\n\nOpening words."),
@@ -88,7 +93,9 @@ def test_the_budget_sits_on_the_sections_first_cell_and_paces_its_slides(toy: To
 
 
 def test_a_fully_budgeted_talk_sets_reveals_total_time(toy: ToyDeck) -> None:
-    toy.write("01-only.md", f"""\
+    toy.write(
+        "01-only.md",
+        f"""\
         # Only
         <!-- minutes: 1.5 -->
 
@@ -99,7 +106,8 @@ def test_a_fully_budgeted_talk_sets_reveals_total_time(toy: ToyDeck) -> None:
         ## Two
 
         {toy.link("counter.py")}
-        """)
+        """,
+    )
     html = build(toy).read_text()
     assert re.findall(r'data-timing="(\d+)"', html) == ["30", "30", "30"]
     assert "totalTime: 90," in html
@@ -110,10 +118,18 @@ def test_code_cells_name_their_demo(toy: ToyDeck) -> None:
     build(toy)
     demos = [c.metadata.demo for c in notebook_cells(toy) if c.cell_type == "code"]
     assert demos == [
-        {"id": "hello", "module": toy.demo("hello").module, "region": "greet",
-         "needs_database": False},
-        {"id": "counter", "module": toy.demo("counter").module, "region": None,
-         "needs_database": False},
+        {
+            "id": "hello",
+            "module": toy.demo("hello").module,
+            "region": "greet",
+            "needs_database": False,
+        },
+        {
+            "id": "counter",
+            "module": toy.demo("counter").module,
+            "region": None,
+            "needs_database": False,
+        },
     ]
 
 
@@ -121,10 +137,14 @@ def test_a_code_slide_renders_the_runner_contract(toy: ToyDeck) -> None:
     two_sections(toy)
     html = build(toy).read_text()
     assert html.count('<div class="demo" ') == 2
-    demo = re.search(r'<div class="demo" data-demo-id="hello" data-needs-database="false">\s*'
-                     r'<div class="demo-code">(?P<code>.*?)</div>\s*</div>\s*'
-                     r'<div class="demo-output" data-source="none">\s*'
-                     r'<pre class="demo-stream"></pre>', html, re.S)
+    demo = re.search(
+        r'<div class="demo" data-demo-id="hello" data-needs-database="false">\s*'
+        r'<div class="demo-code">(?P<code>.*?)</div>\s*</div>\s*'
+        r'<div class="demo-output" data-source="none">\s*'
+        r'<pre class="demo-stream"></pre>',
+        html,
+        re.S,
+    )
     assert demo is not None
     assert 'highlight hl-python3"' in demo["code"] and "to stderr" not in demo["code"]
     assert '<link rel="stylesheet" href="assets/deck.css">' in html
@@ -144,7 +164,9 @@ def test_the_page_loads_nothing_from_outside(toy: ToyDeck) -> None:
 
 
 def test_fences_hide_directives(toy: ToyDeck) -> None:
-    toy.write("01-code.md", f"""\
+    toy.write(
+        "01-code.md",
+        f"""\
         # Code in Markdown
 
         ```python
@@ -155,7 +177,8 @@ def test_fences_hide_directives(toy: ToyDeck) -> None:
 
         {toy.link("hello.py")}
         {toy.link("counter.py")}
-        """)
+        """,
+    )
     build(toy)
     first = notebook_cells(toy)[0]
     assert first.source.startswith("# Code in Markdown\n\n```python\n# a comment")
@@ -168,7 +191,9 @@ def test_pictures_are_copied_into_the_build(toy: ToyDeck) -> None:
     assets.mkdir()
     (assets / "shape.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
     (toy.slides / "local.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
-    toy.write("01-pictures.md", f"""\
+    toy.write(
+        "01-pictures.md",
+        f"""\
         # Pictures
 
         ![a shape](../assets/shape.svg)
@@ -177,24 +202,41 @@ def test_pictures_are_copied_into_the_build(toy: ToyDeck) -> None:
 
         {toy.link("hello.py")}
         {toy.link("counter.py")}
-        """)
-    index = deck.build(slides_dir=toy.slides, build_dir=toy.build_dir, demos=toy.demos,
-                       assets_dir=assets)
+        """,
+    )
+    index = builder.build(
+        slides_dir=toy.slides, build_dir=toy.build_dir, demos=toy.demos, assets_dir=assets
+    )
     html = index.read_text()
     assert 'src="assets/shape.svg"' in html and 'src="pictures/local.svg"' in html
     assert (toy.build_dir / "assets" / "shape.svg").is_file()
     assert (toy.build_dir / "pictures" / "local.svg").is_file()
 
 
-@pytest.mark.parametrize(("slide", "line", "message"), [
-    ("# T\n\n[x.py](../nowhere/x.py)\n", 3, "the link names ../nowhere/x.py, which does not exist"),
-    ("# T\n\n[init](PKG/__init__.py)\n", 3, "PKG/__init__.py is not a demo in demos/catalog.py"),
-    ("# T\n\n[hello](PKG/hello.py#nothing)\n", 3, "has no region 'nothing' (its regions: greet)"),
-    ("Intro\n", 1, "a section file must start with a '# Title' line"),
-    ("# T\n\ntext\n<!-- minutes: 2 -->\n", 4, "belongs right after the '# Title' line"),
-    ("# T\n\n# Again\n", 3, "a second '# Title' in one file"),
-    ("# T\n\n---\nNote: hm\n", 4, "this slide has nothing to show before 'Note:'"),
-])
+@pytest.mark.parametrize(
+    ("slide", "line", "message"),
+    [
+        (
+            "# T\n\n[x.py](../nowhere/x.py)\n",
+            3,
+            "the link names ../nowhere/x.py, which does not exist",
+        ),
+        (
+            "# T\n\n[init](PKG/__init__.py)\n",
+            3,
+            "PKG/__init__.py is not a demo in demos/catalog.py",
+        ),
+        (
+            "# T\n\n[hello](PKG/hello.py#nothing)\n",
+            3,
+            "has no region 'nothing' (its regions: greet)",
+        ),
+        ("Intro\n", 1, "a section file must start with a '# Title' line"),
+        ("# T\n\ntext\n<!-- minutes: 2 -->\n", 4, "belongs right after the '# Title' line"),
+        ("# T\n\n# Again\n", 3, "a second '# Title' in one file"),
+        ("# T\n\n---\nNote: hm\n", 4, "this slide has nothing to show before 'Note:'"),
+    ],
+)
 def test_mistakes_are_named_at_file_and_line(
     toy: ToyDeck, slide: str, line: int, message: str
 ) -> None:
@@ -217,11 +259,14 @@ def test_an_omit_marker_that_does_not_end_its_line_is_named_in_the_demo(toy: Toy
     with pytest.raises(DeckError) as raised:
         build(toy)
     assert str(raised.value) == (
-        f"{demo}:2: '# OMIT' must end the line, or the line is shown on the slide")
+        f"{demo}:2: '# OMIT' must end the line, or the line is shown on the slide"
+    )
 
 
 def test_a_demo_shown_twice_is_named_at_its_second_link(toy: ToyDeck) -> None:
-    path = toy.write("01-twice.md", f"""\
+    path = toy.write(
+        "01-twice.md",
+        f"""\
         # Twice
 
         {toy.link("hello.py")}
@@ -229,7 +274,8 @@ def test_a_demo_shown_twice_is_named_at_its_second_link(toy: ToyDeck) -> None:
         {toy.link("counter.py")}
 
         {toy.link("hello.py", "greet")}
-        """)
+        """,
+    )
     with pytest.raises(DeckError, match=r"demo 'hello' is already shown at .*01-twice.md:3") as e:
         build(toy)
     assert str(e.value).startswith(f"{path}:7: ")

@@ -1,8 +1,8 @@
 """What a slide shows of a demo: OMIT lines and region markers never reach it."""
 
-from runner.excerpts import excerpt, regions
+from runner.deck.excerpts import excerpt, regions
 
-SOURCE = '''\
+SOURCE = """\
 import asyncio  # OMIT
 
 
@@ -17,7 +17,7 @@ async def main() -> None:
     # region teardown
     await engine.dispose()
     # endregion
-'''
+"""
 
 
 def test_the_whole_file_loses_omit_lines_and_markers() -> None:

@@ -11,15 +11,15 @@ import nbformat
 import pytest
 
 from demos import catalog
-from runner import deck, recordings
+from runner.deck import builder, recordings
 from runner.settings import get_settings
-from tests.deck.conftest import ToyDeck
+from tests.harness.toy_deck import ToyDeck
 
 PYTHON = f"Python {sys.version_info.major}.{sys.version_info.minor}"
 
 
 def build(toy: ToyDeck, **kw: bool) -> str:
-    index = deck.build(slides_dir=toy.slides, build_dir=toy.build_dir, demos=toy.demos, **kw)
+    index = builder.build(slides_dir=toy.slides, build_dir=toy.build_dir, demos=toy.demos, **kw)
     return index.read_text()
 
 
@@ -30,7 +30,9 @@ def code_cells(toy: ToyDeck) -> dict[str, nbformat.NotebookNode]:
 
 
 def both_demos(toy: ToyDeck) -> None:
-    toy.write("01-demos.md", f"""\
+    toy.write(
+        "01-demos.md",
+        f"""\
         # Demos
 
         {toy.link("hello.py", "greet")}
@@ -38,7 +40,8 @@ def both_demos(toy: ToyDeck) -> None:
         ## Counting
 
         {toy.link("counter.py")}
-        """)
+        """,
+    )
 
 
 def streams(cell: nbformat.NotebookNode, name: str) -> str:
@@ -79,7 +82,8 @@ def test_a_demo_that_hangs_is_stopped_at_the_timeout(
     toy: ToyDeck, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (toy.package / "counter.py").write_text(
-        "import time\n\nprint('waiting', flush=True)\ntime.sleep(60)\n")
+        "import time\n\nprint('waiting', flush=True)\ntime.sleep(60)\n"
+    )
     both_demos(toy)
     monkeypatch.setenv("TALK_RUN_TIMEOUT_S", "1")
     get_settings.cache_clear()
@@ -101,8 +105,9 @@ def test_a_database_demo_records_on_the_configured_server(tmp_path: Path, mysql_
     slides = tmp_path / "slides"
     slides.mkdir()
     (slides / "01-db.md").write_text(f"# Database\n\n[engine]({demo.path})\n")
-    html = deck.build(slides_dir=slides, build_dir=tmp_path / "build", demos=[demo],
-                      record=True).read_text()
+    html = builder.build(
+        slides_dir=slides, build_dir=tmp_path / "build", demos=[demo], record=True
+    ).read_text()
     nb = nbformat.read(tmp_path / "build" / "talk.ipynb", as_version=4)
     cell = next(c for c in nb.cells if c.cell_type == "code")
     assert cell.metadata.recording["backend"] == "MySQL"

@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from demos import catalog
-from runner import deck
+from runner.deck import builder
 from runner.settings import PROJECT_ROOT
 
 TALK_SOURCE = PROJECT_ROOT.parent / "shared" / "talk-source.md"
@@ -66,15 +66,16 @@ def _distance(a: str, b: str) -> int:
     for i, char_a in enumerate(a, 1):
         current = [i]
         for j, char_b in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1,
-                               previous[j - 1] + (char_a != char_b)))
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            )
         previous = current
     return previous[-1]
 
 
 @pytest.fixture(scope="module")
 def talk(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return deck.build(build_dir=tmp_path_factory.mktemp("talk"))
+    return builder.build(build_dir=tmp_path_factory.mktemp("talk"))
 
 
 def test_the_talk_builds_into_a_valid_notebook(talk: Path) -> None:
@@ -100,6 +101,9 @@ def test_every_catalog_demo_is_shown_by_exactly_one_code_slide(talk: Path) -> No
 
 def test_every_section_has_a_time_budget(talk: Path) -> None:
     nb = nbformat.read(talk.parent / "talk.ipynb", as_version=4)
-    budgets = [c.metadata.slideshow.get("data", {}).get("timing")
-               for c in nb.cells if c.metadata.slideshow.slide_type == "slide"]
+    budgets = [
+        c.metadata.slideshow.get("data", {}).get("timing")
+        for c in nb.cells
+        if c.metadata.slideshow.slide_type == "slide"
+    ]
     assert budgets and all(isinstance(b, int) and b > 0 for b in budgets), budgets

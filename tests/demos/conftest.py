@@ -1,11 +1,11 @@
 """Every demo run for real, shared per session: runs by id, per backend."""
 
 import pytest
-from demo_runs import DemoRun, environment, run_all
 
 from demos import catalog
-from demos._database import ENV_VAR
+from demos.connection import ENV_VAR
 from runner import database
+from tests.harness.demo_runs import DemoRun, environment, run_all
 
 
 @pytest.fixture(scope="session")

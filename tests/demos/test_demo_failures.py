@@ -3,11 +3,11 @@
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from demo_runs import DemoRun, run_module
 from sqlalchemy.engine import make_url
 
 from demos import catalog
-from demos._database import ENV_VAR
+from demos.connection import ENV_VAR
+from tests.harness.demo_runs import DemoRun, run_module
 
 DATABASE_DEMOS = [d for d in catalog.DEMOS if d.needs_database]
 CLOSED_PORT_URL = "mysql+pymysql://root:s3cret-pw@127.0.0.1:1/exampledb"

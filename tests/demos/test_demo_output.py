@@ -4,11 +4,11 @@ import re
 import sys
 
 import pytest
-from demo_runs import DemoRun, stored_rows
 from sqlalchemy.engine import make_url
 
 from demos import catalog
 from runner.database import SEED_STEPS, SEED_TODOS
+from tests.harness.demo_runs import DemoRun, stored_rows
 
 PLAIN_IDS = [d.id for d in catalog.DEMOS if not d.needs_database]
 DATABASE_IDS = [d.id for d in catalog.DEMOS if d.needs_database]
@@ -134,9 +134,7 @@ def test_orm_prints_three_todos_then_20(database_runs: dict[str, DemoRun], demo_
     assert lines == [*todo_lines(3), "", "There are 20 todo entities in the database"]
 
 
-def test_async_engine_answers_select_1(
-    database_runs: dict[str, DemoRun], backend_url: str
-) -> None:
+def test_async_engine_answers_select_1(database_runs: dict[str, DemoRun], backend_url: str) -> None:
     stdout = database_runs["async-engine"].stdout
     backend = make_url(backend_url).get_backend_name()
     driver = "aiomysql" if backend == "mysql" else "aiosqlite"

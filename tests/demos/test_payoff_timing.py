@@ -5,7 +5,7 @@ import os
 import subprocess
 import sys
 
-from demos._database import ENV_VAR
+from demos.connection import ENV_VAR
 from runner.settings import PROJECT_ROOT
 
 # A fresh interpreter, as the benchmark has; -W error makes an undisposed
@@ -19,9 +19,13 @@ print(json.dumps([time_sequential(3, 0.2), asyncio.run(time_concurrent(5, 0.2))]
 
 def test_sequential_sums_the_waits_and_concurrent_overlaps_them(mysql_url: str) -> None:
     done = subprocess.run(
-        [sys.executable, "-W", "error", "-c", MEASURE], cwd=PROJECT_ROOT,
-        env={**os.environ, ENV_VAR: mysql_url}, capture_output=True, text=True,
-        timeout=60, check=False,
+        [sys.executable, "-W", "error", "-c", MEASURE],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, ENV_VAR: mysql_url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""

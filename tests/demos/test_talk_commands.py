@@ -5,18 +5,21 @@ import subprocess
 import sys
 from pathlib import Path
 
-from demo_runs import stored_rows
-
 from demos import catalog
-from demos._database import ENV_VAR
+from demos.connection import ENV_VAR
 from runner.database import SEED_STEPS, SEED_TODOS
 from runner.settings import PROJECT_ROOT
+from tests.harness.demo_runs import stored_rows
 
 
 def talk(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "runner.cli", *args], cwd=PROJECT_ROOT,
-        env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "runner.cli", *args],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=60,
         check=False,
     )
 

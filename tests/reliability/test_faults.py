@@ -16,8 +16,10 @@ from contextlib import ExitStack, contextmanager
 
 import httpx
 import pytest
-from reliability_harness import ServedRunner
-from runner_harness import (
+from sqlalchemy.engine import make_url
+
+from tests.harness.reliability import ServedRunner
+from tests.harness.runner import (
     Event,
     exit_of,
     free_port,
@@ -27,7 +29,6 @@ from runner_harness import (
     text_of,
     wait_until,
 )
-from sqlalchemy.engine import make_url
 
 LAUNCH_PATHS = [pytest.param(True, id="fork-server"), pytest.param(False, id="plain")]
 DATABASE_ERROR = "error: cannot use the database at "
@@ -46,8 +47,10 @@ def _stream(url: str, demo_id: str, on_event: object = None) -> list[Event]:
     """Run a demo to its end; on_event(event) is called as each event arrives."""
     events: list[Event] = []
     started = time.monotonic()
-    with httpx.Client(base_url=url, timeout=30) as client, \
-            client.stream("POST", f"/api/demos/{demo_id}/run") as response:
+    with (
+        httpx.Client(base_url=url, timeout=30) as client,
+        client.stream("POST", f"/api/demos/{demo_id}/run") as response,
+    ):
         assert response.status_code == 200, response.read()
         buffer = ""
         for chunk in response.iter_text():
@@ -74,7 +77,8 @@ class KillableProxy:
     def __enter__(self) -> "KillableProxy":
         self._thread.start()
         self._server = asyncio.run_coroutine_threadsafe(
-            asyncio.start_server(self._connect, "127.0.0.1", 0), self._loop).result(5)
+            asyncio.start_server(self._connect, "127.0.0.1", 0), self._loop
+        ).result(5)
         self.port = self._server.sockets[0].getsockname()[1]
         return self
 
@@ -93,12 +97,14 @@ class KillableProxy:
         for writer in self._writers:
             writer.transport.abort()
 
-    async def _connect(self, client_r: asyncio.StreamReader,
-                       client_w: asyncio.StreamWriter) -> None:
+    async def _connect(
+        self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter
+    ) -> None:
         server_r, server_w = await asyncio.open_connection(*self._target)
         self._writers |= {client_w, server_w}
-        await asyncio.gather(_pipe(client_r, server_w), _pipe(server_r, client_w),
-                             return_exceptions=True)
+        await asyncio.gather(
+            _pipe(client_r, server_w), _pipe(server_r, client_w), return_exceptions=True
+        )
         for writer in (client_w, server_w):
             writer.transport.abort()
             self._writers.discard(writer)
@@ -113,7 +119,8 @@ async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> N
 @pytest.mark.parametrize("fork_server", LAUNCH_PATHS)
 @pytest.mark.parametrize("demo_id", ["engine-connect", "async-orm"])
 def test_an_unreachable_database_ends_the_run_with_one_line_at_once(
-        fork_server: bool, demo_id: str) -> None:
+    fork_server: bool, demo_id: str
+) -> None:
     closed = f"mysql+pymysql://root@127.0.0.1:{free_port()}/exampledb"
     with ServedRunner(fork_server=fork_server, database_url=closed) as runner:
         events = _stream(runner.url, demo_id)
@@ -125,15 +132,18 @@ def test_an_unreachable_database_ends_the_run_with_one_line_at_once(
 
 
 @pytest.mark.parametrize("fork_server", LAUNCH_PATHS)
-@pytest.mark.parametrize(("demo_id", "kill_after", "delay_s"), [
-    # payoff's sync engine is then 1 s into its ten SELECT SLEEP(0.3) one by one
-    pytest.param("payoff", "10 queries", 1.0, id="payoff-sync-sleeps"),
-    # an aiomysql connection waiting on a 30 s SELECT SLEEP
-    pytest.param("slow_query", "connected, sleeping", 0.3, id="async-slow-query"),
-])
+@pytest.mark.parametrize(
+    ("demo_id", "kill_after", "delay_s"),
+    [
+        # payoff's sync engine is then 1 s into its ten SELECT SLEEP(0.3) one by one
+        pytest.param("payoff", "10 queries", 1.0, id="payoff-sync-sleeps"),
+        # an aiomysql connection waiting on a 30 s SELECT SLEEP
+        pytest.param("slow_query", "connected, sleeping", 0.3, id="async-slow-query"),
+    ],
+)
 def test_a_database_killed_mid_demo_ends_the_run_with_one_line_at_once(
-        mysql_url: str, fork_server: bool, demo_id: str, kill_after: str,
-        delay_s: float) -> None:
+    mysql_url: str, fork_server: bool, demo_id: str, kill_after: str, delay_s: float
+) -> None:
     database = make_url(mysql_url)
     killed_at: list[float] = []
     with KillableProxy(database.host or "127.0.0.1", database.port or 3306) as proxy:
@@ -145,8 +155,9 @@ def test_a_database_killed_mid_demo_ends_the_run_with_one_line_at_once(
                 proxy.kill()
                 killed_at.append(time.monotonic())
 
-        with ServedRunner(fork_server=fork_server,
-                          database_url=via_proxy.render_as_string(False)) as runner:
+        with ServedRunner(
+            fork_server=fork_server, database_url=via_proxy.render_as_string(False)
+        ) as runner:
             events = _stream(runner.url, demo_id, kill_on_cue)
             ended_at = time.monotonic()
             assert wait_until(lambda: not runner.leftovers(), 2), runner.leftovers()
@@ -182,13 +193,17 @@ def _health_latencies(url: str) -> Iterator[list[float]]:
         poller.join(15)
 
 
-@pytest.mark.parametrize("cap_mib", [
-    pytest.param(1, id="1-MiB-cap"),
-    pytest.param(16, id="16-MiB-cap"),
-    pytest.param(64, id="64-MiB-cap", marks=pytest.mark.large),
-])
+@pytest.mark.parametrize(
+    "cap_mib",
+    [
+        pytest.param(1, id="1-MiB-cap"),
+        pytest.param(16, id="16-MiB-cap"),
+        pytest.param(64, id="64-MiB-cap", marks=pytest.mark.large),
+    ],
+)
 def test_a_100_mb_flood_is_cut_at_the_cap_and_health_stays_fast(
-        mysql_url: str, cap_mib: int) -> None:
+    mysql_url: str, cap_mib: int
+) -> None:
     cap = cap_mib * 1024 * 1024
     with ServedRunner(database_url=mysql_url, output_cap_bytes=cap) as runner:
         with _health_latencies(runner.url) as latencies:
@@ -198,8 +213,10 @@ def test_a_100_mb_flood_is_cut_at_the_cap_and_health_stays_fast(
 
     shown = len(text_of(events, "stdout").encode())
     exit = exit_of(events)
-    print(f"\nflood, cap {cap_mib} MiB: {shown} bytes shown in {exit['elapsed_s']} s; "
-          f"{len(latencies)} health answers, slowest {max(latencies) * 1000:.0f} ms")
+    print(
+        f"\nflood, cap {cap_mib} MiB: {shown} bytes shown in {exit['elapsed_s']} s; "
+        f"{len(latencies)} health answers, slowest {max(latencies) * 1000:.0f} ms"
+    )
     assert exit["truncated"] is True and exit["timed_out"] is False
     assert cap - 100 < shown <= cap
     assert "printed more than" in text_of(events, "stderr")
@@ -208,9 +225,12 @@ def test_a_100_mb_flood_is_cut_at_the_cap_and_health_stays_fast(
 
 @pytest.mark.parametrize("fork_server", LAUNCH_PATHS)
 def test_a_demo_that_ignores_sigterm_goes_with_its_child_when_the_client_stops(
-        fork_server: bool) -> None:
-    with ServedRunner(fork_server=fork_server) as runner, \
-            httpx.Client(base_url=runner.url, timeout=10) as client:
+    fork_server: bool,
+) -> None:
+    with (
+        ServedRunner(fork_server=fork_server) as runner,
+        httpx.Client(base_url=runner.url, timeout=10) as client,
+    ):
         with client.stream("POST", "/api/demos/stubborn/run") as response:
             first = next(line for line in response.iter_lines() if "child" in line)
         stopped = time.monotonic()
@@ -239,8 +259,10 @@ def _stalled_client(port: int, demo_id: str) -> tuple[socket.socket, bytes]:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # so a flood stalls soon
     sock.settimeout(5)
     sock.connect(("127.0.0.1", port))
-    sock.sendall(f"POST /api/demos/{demo_id}/run HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-                 "Content-Length: 0\r\n\r\n".encode())
+    sock.sendall(
+        f"POST /api/demos/{demo_id}/run HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        "Content-Length: 0\r\n\r\n".encode()
+    )
     wanted, seen = b"data: pgid" if demo_id == "sleeper" else b"data: ", b""
     while wanted not in seen:
         chunk = sock.recv(4096)
@@ -254,31 +276,42 @@ def _can_run_at_once(url: str, count: int) -> bool:
     with httpx.Client(base_url=url, timeout=10) as client, ExitStack() as streams:
         return all(
             streams.enter_context(client.stream("POST", "/api/demos/trickle/run")).status_code
-            == 200 for _ in range(count))
+            == 200
+            for _ in range(count)
+        )
 
 
 @pytest.mark.parametrize("fork_server", LAUNCH_PATHS)
-@pytest.mark.parametrize("demo_id", [
-    pytest.param("sleeper", id="quiet"),
-    pytest.param("hundred_megabytes", id="flood"),
-])
+@pytest.mark.parametrize(
+    "demo_id",
+    [
+        pytest.param("sleeper", id="quiet"),
+        pytest.param("hundred_megabytes", id="flood"),
+    ],
+)
 def test_a_client_that_stops_reading_has_its_run_stopped_within_the_timeout(
-        fork_server: bool, demo_id: str) -> None:
+    fork_server: bool, demo_id: str
+) -> None:
     timeout_s = 2.0
     # A cap larger than the socket buffers, so that the flood's stream really stalls.
-    with ServedRunner(fork_server=fork_server, run_timeout_s=timeout_s, max_concurrent_runs=2,
-                      output_cap_bytes=16 * 1024 * 1024) as runner:
+    with ServedRunner(
+        fork_server=fork_server,
+        run_timeout_s=timeout_s,
+        max_concurrent_runs=2,
+        output_cap_bytes=16 * 1024 * 1024,
+    ) as runner:
         sock, seen = _stalled_client(runner.port, demo_id)
         with sock:
             assert seen.startswith(b"HTTP/1.1 200"), seen
             started = time.monotonic()
-            assert wait_until(lambda: not runner.leftovers(), timeout_s + 3), \
-                runner.leftovers()
+            assert wait_until(lambda: not runner.leftovers(), timeout_s + 3), runner.leftovers()
             gone_after = time.monotonic() - started
             # The stalled stream must not keep its place in the pool either.
             freed = wait_until(lambda: _can_run_at_once(runner.url, 2), 3)
-    print(f"\n{demo_id}, client stalled: processes gone after {gone_after:.2f} s; "
-          f"place in the pool freed: {freed}")
+    print(
+        f"\n{demo_id}, client stalled: processes gone after {gone_after:.2f} s; "
+        f"place in the pool freed: {freed}"
+    )
     assert gone_after < timeout_s + 2
     assert freed, "a client that stops reading keeps its run's place in the pool"
 
@@ -286,8 +319,11 @@ def test_a_client_that_stops_reading_has_its_run_stopped_within_the_timeout(
 @pytest.mark.parametrize("fork_server", LAUNCH_PATHS)
 def test_a_killed_client_has_its_run_stopped_at_once(fork_server: bool) -> None:
     with ServedRunner(fork_server=fork_server) as runner:
-        with subprocess.Popen([sys.executable, "-c", _KILLED_CLIENT, str(runner.port)],
-                              stdout=subprocess.PIPE, text=True) as client:
+        with subprocess.Popen(
+            [sys.executable, "-c", _KILLED_CLIENT, str(runner.port)],
+            stdout=subprocess.PIPE,
+            text=True,
+        ) as client:
             assert client.stdout is not None
             pgid = int(client.stdout.readline())
             client.kill()

@@ -15,10 +15,10 @@ import hypothesis
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase
-from reliability_harness import ServedRunner
-from runner_harness import wait_until
 
 from runner.settings import PROJECT_ROOT
+from tests.harness.reliability import ServedRunner
+from tests.harness.runner import wait_until
 
 RUN_PATH = "/api/demos/{demo_id}/run"
 MODELS = PROJECT_ROOT / "demos" / "sqlalchemy_async" / "models.py"
@@ -42,12 +42,16 @@ def _prove_the_counter_counts(runner: ServedRunner, before: int) -> None:
     assert _processes_started(runner) > before
 
 
-@pytest.mark.parametrize("max_examples", [
-    pytest.param(60, id="60-examples"),
-    pytest.param(1000, id="1000-examples", marks=pytest.mark.large),
-])
+@pytest.mark.parametrize(
+    "max_examples",
+    [
+        pytest.param(60, id="60-examples"),
+        pytest.param(1000, id="1000-examples", marks=pytest.mark.large),
+    ],
+)
 def test_fuzzed_requests_never_fail_the_server_nor_start_an_unlisted_demo(
-        runner: ServedRunner, max_examples: int) -> None:
+    runner: ServedRunner, max_examples: int
+) -> None:
     listed = {demo["id"] for demo in httpx.get(f"{runner.url}/api/demos").json()}
     schema = schemathesis.openapi.from_url(f"{runner.url}/openapi.json")
     operations = [result.ok() for result in schema.get_all_operations()]
@@ -59,9 +63,14 @@ def test_fuzzed_requests_never_fail_the_server_nor_start_an_unlisted_demo(
     # Positive generation only: the schema's one parameter is any string, so there is no
     # "invalid" demo id for schemathesis' negative mode to make (it finds none).
     for operation in operations:
-        @hypothesis.settings(max_examples=max_examples, deadline=None, database=None,
-                             phases=[Phase.explicit, Phase.generate],
-                             suppress_health_check=list(HealthCheck))
+
+        @hypothesis.settings(
+            max_examples=max_examples,
+            deadline=None,
+            database=None,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
         @hypothesis.given(case=operation.as_strategy())
         def call(case: schemathesis.Case) -> None:
             response = case.call(base_url=runner.url, timeout=30)
@@ -74,17 +83,20 @@ def test_fuzzed_requests_never_fail_the_server_nor_start_an_unlisted_demo(
 
         call()
 
-    print(f"\nfuzzed {len(calls)} requests: "
-          f"{sorted({status for _path, status in calls})} statuses, "
-          f"{len(ran_listed)} runs of listed demos")
+    print(
+        f"\nfuzzed {len(calls)} requests: "
+        f"{sorted({status for _path, status in calls})} statuses, "
+        f"{len(ran_listed)} runs of listed demos"
+    )
     assert len(calls) >= len(operations)
     if not ran_listed:
         assert _processes_started(runner) == before
     _prove_the_counter_counts(runner, _processes_started(runner))
 
 
-def _request(method: str, path: str, *headers: str, body: bytes = b"",
-             host: str | None = "127.0.0.1") -> bytes:
+def _request(
+    method: str, path: str, *headers: str, body: bytes = b"", host: str | None = "127.0.0.1"
+) -> bytes:
     """A raw HTTP/1.1 request, exactly as written: no client normalizes it first."""
     lines = [f"{method} {path} HTTP/1.1"]
     lines += [f"Host: {host}"] if host is not None else []
@@ -110,7 +122,7 @@ HOSTILE: dict[str, bytes] = {
     "a relative file path": _post(_run(quote("demos/sqlalchemy_async/models.py", safe=""))),
     "an absolute file path": _post(_run(quote(str(MODELS), safe=""))),
     "a module name": _post(_run("demos.sqlalchemy_async.models")),
-    "a fixture module name": _post(_run("tests.runner.fixture_demos.sleeper")),
+    "a fixture module name": _post(_run("tests.harness.fixture_demos.sleeper")),
     "an encoded NUL after an id": _post(_run("models%00")),
     "a raw NUL after an id": _post(_run("models\0")),
     "an encoded newline after an id": _post(_run("models%0a")),
@@ -121,8 +133,10 @@ HOSTILE: dict[str, bytes] = {
     "a 10 MB body declared": _post(_run("models"), "Content-Length: 10000000"),
     "a 2 KiB body": _post(_run("models"), body=b"x" * 2048),
     "a chunked 64 KiB body": _post(
-        _run("models"), "Transfer-Encoding: chunked",
-        body=b"%x\r\n%s\r\n0\r\n\r\n" % (65536, b"x" * 65536)),
+        _run("models"),
+        "Transfer-Encoding: chunked",
+        body=b"%x\r\n%s\r\n0\r\n\r\n" % (65536, b"x" * 65536),
+    ),
     "a negative Content-Length": _post(_run("models"), "Content-Length: -1"),
     "a foreign Host": _post(_run("models"), host="attacker.invalid"),
     "a rebinding Host": _post(_run("models"), host="127.0.0.1.attacker.invalid"),
@@ -142,8 +156,9 @@ HOSTILE: dict[str, bytes] = {
 def _status(port: int, request: bytes) -> int:
     """Send request as is and read the status code of the answer."""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-        sock.sendall(request.replace(b"Host: 127.0.0.1\r\n",
-                                     f"Host: 127.0.0.1:{port}\r\n".encode()))
+        sock.sendall(
+            request.replace(b"Host: 127.0.0.1\r\n", f"Host: 127.0.0.1:{port}\r\n".encode())
+        )
         answer = b""
         while b"\r\n" not in answer:
             chunk = sock.recv(4096)
@@ -152,14 +167,15 @@ def _status(port: int, request: bytes) -> int:
     return int(answer.split(b" ", 2)[1])
 
 
-def test_hand_made_attacks_are_refused_with_4xx_and_start_nothing(
-        runner: ServedRunner) -> None:
+def test_hand_made_attacks_are_refused_with_4xx_and_start_nothing(runner: ServedRunner) -> None:
     before = _processes_started(runner)
     started = time.monotonic()
     statuses = {name: _status(runner.port, request) for name, request in HOSTILE.items()}
 
-    print(f"\n{len(statuses)} hand-made attacks in {time.monotonic() - started:.2f} s: "
-          + ", ".join(f"{name} {status}" for name, status in statuses.items()))
+    print(
+        f"\n{len(statuses)} hand-made attacks in {time.monotonic() - started:.2f} s: "
+        + ", ".join(f"{name} {status}" for name, status in statuses.items())
+    )
     assert {name: s for name, s in statuses.items() if not 400 <= s < 500} == {}
     assert _processes_started(runner) == before
     _prove_the_counter_counts(runner, before)

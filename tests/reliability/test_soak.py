@@ -14,17 +14,26 @@ from dataclasses import dataclass, field
 
 import httpx
 import pytest
-from reliability_harness import ServedRunner, direct_run, events_of, mask
-from runner_harness import Event, exit_of, group_alive, text_of, wait_until
 
 from demos import catalog
+from tests.harness.reliability import ServedRunner, direct_run, events_of, mask
+from tests.harness.runner import Event, exit_of, group_alive, text_of, wait_until
 
 # Catalog demos whose output is the same on every run once addresses are masked
 # (the others print timings), and a fixture that prints slowly, for the aborts.
-DETERMINISTIC = ("coroutine-object", "missing-await", "engine-connect", "raw-sql",
-                 "orm-query", "async-engine", "models", "async-orm", "async-raw-sql")
+DETERMINISTIC = (
+    "coroutine-object",
+    "missing-await",
+    "engine-connect",
+    "raw-sql",
+    "orm-query",
+    "async-engine",
+    "models",
+    "async-orm",
+    "async-raw-sql",
+)
 TRICKLE = "trickle"
-TRICKLE_MODULE = "tests.runner.fixture_demos.trickle"
+TRICKLE_MODULE = "tests.harness.fixture_demos.trickle"
 CLIENTS = 4  # one more than the runner allows at once: some runs meet 429 and retry
 BUSY_RETRIES = 400
 GONE_WITHIN_S = 2.0
@@ -58,8 +67,9 @@ def _plan(scale: Scale, seed: int) -> list[tuple[str, bool]]:
     return runs
 
 
-async def _run_once(client: httpx.AsyncClient, demo_id: str, abort: bool,
-                    tally: Tally) -> list[Event]:
+async def _run_once(
+    client: httpx.AsyncClient, demo_id: str, abort: bool, tally: Tally
+) -> list[Event]:
     """One run to its end, or until a client that aborts has seen three lines."""
     for _ in range(BUSY_RETRIES):
         async with client.stream("POST", f"/api/demos/{demo_id}/run") as response:
@@ -93,8 +103,11 @@ async def _check_gone(events: list[Event], tally: Tally) -> None:
 
 def _check_output(demo_id: str, events: list[Event], tally: Tally) -> None:
     stdout, stderr, code = tally.expected[demo_id]
-    seen = (mask(text_of(events, "stdout")), mask(text_of(events, "stderr")),
-            exit_of(events)["code"])
+    seen = (
+        mask(text_of(events, "stdout")),
+        mask(text_of(events, "stderr")),
+        exit_of(events)["code"],
+    )
     if seen != (mask(stdout), mask(stderr), code):
         tally.mismatches.append(f"{demo_id}: {seen!r} != {(stdout, stderr, code)!r}")
     tally.completed += 1
@@ -118,22 +131,27 @@ async def _soak(url: str, plan: list[tuple[str, bool]], tally: Tally) -> None:
     await asyncio.gather(*(client_loop() for _ in range(CLIENTS)))
 
 
-@pytest.mark.parametrize(("fork_server", "scale"), [
-    pytest.param(True, Scale(runs=120, aborted=36), id="fork-server-120"),
-    pytest.param(False, Scale(runs=40, aborted=12), id="plain-40"),
-    pytest.param(True, Scale(runs=1000, aborted=300), id="fork-server-1000",
-                 marks=pytest.mark.large),
-    pytest.param(False, Scale(runs=1000, aborted=300), id="plain-1000",
-                 marks=pytest.mark.large),
-])
+@pytest.mark.parametrize(
+    ("fork_server", "scale"),
+    [
+        pytest.param(True, Scale(runs=120, aborted=36), id="fork-server-120"),
+        pytest.param(False, Scale(runs=40, aborted=12), id="plain-40"),
+        pytest.param(
+            True, Scale(runs=1000, aborted=300), id="fork-server-1000", marks=pytest.mark.large
+        ),
+        pytest.param(
+            False, Scale(runs=1000, aborted=300), id="plain-1000", marks=pytest.mark.large
+        ),
+    ],
+)
 def test_soak_leaves_nothing_behind_and_prints_what_python_prints(
-        mysql_url: str, fork_server: bool, scale: Scale) -> None:
+    mysql_url: str, fork_server: bool, scale: Scale
+) -> None:
     modules = {demo.id: demo.module for demo in catalog.DEMOS if demo.id in DETERMINISTIC}
     modules[TRICKLE] = TRICKLE_MODULE
-    tally = Tally({demo_id: direct_run(module, mysql_url)
-                   for demo_id, module in modules.items()})
+    tally = Tally({demo_id: direct_run(module, mysql_url) for demo_id, module in modules.items()})
     plan = _plan(scale, seed=scale.runs)
-    warm_up, rest = plan[: 2 * len(modules)], plan[2 * len(modules):]
+    warm_up, rest = plan[: 2 * len(modules)], plan[2 * len(modules) :]
 
     started = time.monotonic()
     with ServedRunner(fork_server=fork_server, database_url=mysql_url) as runner:
@@ -143,11 +161,13 @@ def test_soak_leaves_nothing_behind_and_prints_what_python_prints(
         rss_end = runner.rss_kib()
         assert wait_until(lambda: not runner.leftovers(), 3), runner.leftovers()
     growth = rss_end - rss_warm
-    print(f"\nsoak {'fork server' if fork_server else 'plain'}: {tally.completed} completed, "
-          f"{tally.aborted} aborted, {tally.busy} x 429 retried, "
-          f"{time.monotonic() - started:.1f} s; aborted run gone after max "
-          f"{max(tally.gone_after_s):.3f} s; RSS {rss_warm} KiB after warm-up, "
-          f"{rss_end} KiB at the end ({growth:+d} KiB)")
+    print(
+        f"\nsoak {'fork server' if fork_server else 'plain'}: {tally.completed} completed, "
+        f"{tally.aborted} aborted, {tally.busy} x 429 retried, "
+        f"{time.monotonic() - started:.1f} s; aborted run gone after max "
+        f"{max(tally.gone_after_s):.3f} s; RSS {rss_warm} KiB after warm-up, "
+        f"{rss_end} KiB at the end ({growth:+d} KiB)"
+    )
 
     assert tally.mismatches == []
     assert (tally.completed, tally.aborted) == (scale.runs - scale.aborted, scale.aborted)

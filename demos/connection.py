@@ -1,0 +1,128 @@
+"""Where the demos connect: the talk's own URL, unless TALK_DATABASE_URL says otherwise.
+
+A demo keeps the driver-qualified URL the talk teaches (``mysql+aiomysql://...``),
+because the driver name is the lesson, and passes it through :func:`database_url`.
+That swaps in the server named by ``TALK_DATABASE_URL`` (any SQLAlchemy URL) while
+keeping the demo's own kind of driver, sync or async, so one variable points every
+demo at another server without editing any of them.
+
+It also makes the two things a learner meets without a server honest:
+a connection failure ends the demo with one line and its remedy, not a traceback,
+and the embedded SQLite fallback gets a real ``SLEEP()``.
+"""
+
+import os
+import sys
+import time
+from types import TracebackType
+
+from sqlalchemy import Engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+ENV_VAR = "TALK_DATABASE_URL"
+CONNECT_TIMEOUT_S = 3
+
+_ASYNC_DRIVERS = frozenset({"aiomysql", "asyncmy", "aiosqlite"})
+_DRIVER_FOR = {
+    ("mysql", False): "pymysql",
+    ("mysql", True): "aiomysql",
+    ("mariadb", False): "pymysql",
+    ("mariadb", True): "aiomysql",
+    ("sqlite", False): "pysqlite",
+    ("sqlite", True): "aiosqlite",
+}
+REMEDY = (
+    f"start MySQL with `docker compose up -d`, point {ENV_VAR} at a running server, "
+    "or run offline on SQLite (`talk serve --sqlite`, `talk run --sqlite <demo-id>`)"
+)
+
+
+def database_url(talk_url: str) -> URL:
+    """The URL a demo really connects to: the server of TALK_DATABASE_URL, the demo's driver."""
+    demo_url = make_url(talk_url)
+    override = os.environ.get(ENV_VAR, "").strip()
+    url = driver_url(
+        override or demo_url,
+        asynchronous=demo_url.get_driver_name() in _ASYNC_DRIVERS,
+    )
+    _explain_connection_failures(url)
+    return url
+
+
+def driver_url(server: str | URL, *, asynchronous: bool) -> URL:
+    """The server's URL with the driver the talk uses for it, sync or async."""
+    target = make_url(server)
+    backend = target.get_backend_name()
+    driver = _DRIVER_FOR.get((backend, asynchronous))
+    if driver is None:
+        raise SystemExit(
+            f"error: {ENV_VAR} names a {backend!r} server; use MySQL, MariaDB or SQLite"
+        )
+    url = target.set(drivername=f"{backend}+{driver}")
+    if backend == "sqlite":
+        _teach_sqlite_to_sleep()
+    elif "connect_timeout" not in url.query:
+        url = url.update_query_dict(
+            {"connect_timeout": str(CONNECT_TIMEOUT_S)}
+        )
+    return url
+
+
+def connection_failure(
+    url: URL, error: OperationalError | InterfaceError
+) -> str:
+    """The one line a learner sees when the database cannot be used, with its remedy."""
+    reason = " ".join(str(error.orig).split())
+    return f"error: cannot use the database at {describe(url)}: {reason}; {REMEDY}"
+
+
+def describe(url: URL) -> str:
+    """The URL as it is safe to print: password hidden, driver shown."""
+    return url.render_as_string(hide_password=True)
+
+
+def _explain_connection_failures(url: URL) -> None:
+    """Turn an unreachable database into one line with its remedy, then exit 1.
+
+    The hook only sees errors no demo caught. It leaves with ``os._exit`` so the
+    half-open pools of an aborted event loop print no warnings at shutdown.
+    """
+    previous_hook = sys.excepthook
+
+    def hook(
+        kind: type[BaseException],
+        error: BaseException,
+        tb: TracebackType | None,
+    ) -> None:
+        if not isinstance(error, OperationalError | InterfaceError):
+            previous_hook(kind, error, tb)
+            return
+        sys.stdout.flush()
+        print(connection_failure(url, error), file=sys.stderr, flush=True)
+        os._exit(1)
+
+    sys.excepthook = hook
+
+
+def _sqlite_sleep(seconds: float) -> int:
+    """MySQL's SLEEP(): wait, then answer 0. SQLite runs it on the driver's thread."""
+    time.sleep(float(seconds))
+    return 0
+
+
+def _register_sleep(dbapi_connection: object, _record: object) -> None:
+    # The listener hears every engine of the process; only SQLite's connections can learn.
+    create_function = getattr(dbapi_connection, "create_function", None)
+    if create_function is not None:
+        create_function("SLEEP", 1, _sqlite_sleep)
+
+
+def _teach_sqlite_to_sleep() -> None:
+    """Give every SQLite connection MySQL's SLEEP(), so the timing demos mean the same.
+
+    aiosqlite runs each connection on a thread of its own and ``time.sleep`` frees
+    the GIL, so concurrent SLEEPs overlap for real, as they do on a server.
+    """
+    if not event.contains(Engine, "connect", _register_sleep):
+        event.listen(Engine, "connect", _register_sleep)

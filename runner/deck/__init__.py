@@ -1,0 +1,1 @@
+"""The deck build: slide Markdown and demo sources in, a reveal.js deck (build/index.html) out."""

@@ -1,0 +1,284 @@
+"""The slide Markdown of slides/README.md, read into cells: the one place its rules live.
+
+Each file is a section; its lines become markdown, code and notes cells, each
+with the reveal.js slide type it opens. A line that is only a link to a demo
+becomes a code cell holding the demo's code, so slides include demos by
+reference, never by copy.
+"""
+
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from demos.catalog import Demo
+from runner.deck.excerpts import excerpt, misplaced_omit, regions
+
+
+class DeckError(Exception):
+    """A mistake in the slides, a demo or the catalog, named as ``file:line: sentence``."""
+
+    def __init__(self, location: "Location", message: str) -> None:
+        super().__init__(f"{location}: {message}")
+        self.location = location
+
+
+@dataclass(frozen=True)
+class Location:
+    path: Path
+    line: int
+
+    def __str__(self) -> str:
+        return f"{_shown(self.path)}:{self.line}"
+
+
+@dataclass(frozen=True)
+class DemoLink:
+    """A code slide: which demo, which region of it, and the code it shows."""
+
+    demo: Demo
+    region: str | None
+    code: str
+
+
+@dataclass
+class Cell:
+    kind: str  # "markdown" or "code"
+    slide_type: str  # "slide", "subslide", "fragment", "notes" or "-"
+    source: str
+    location: Location
+    demo: DemoLink | None = None
+    timing_s: int | None = None  # the section's budget, on its first cell
+
+
+@dataclass
+class Deck:
+    cells: list[Cell]
+    pictures: dict[Path, str] = field(default_factory=dict)  # file on disk -> URL in the deck
+
+
+_TITLE = re.compile(r"^# (?P<title>\S.*)$")
+_HEADING = re.compile(r"^## \S")
+_MINUTES = re.compile(r"^<!--\s*minutes:\s*(?P<minutes>\d+(?:\.\d+)?)\s*-->$")
+_FRAGMENT = re.compile(r"^<!--\s*fragment\s*-->$")
+_NOTE = re.compile(r"^Note:\s?")
+_LINK_LINE = re.compile(r"^\[[^\]]*\]\((?P<target>[^)\s]+)\)$")
+_PICTURE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<target>[^)\s]+)\)")
+_FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})")
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def read(slide_files: Iterable[Path], demos: Sequence[Demo], assets_dir: Path) -> Deck:
+    """The cells of all sections in order, checked to show each of ``demos`` exactly once."""
+    by_path = {demo.path.resolve(): demo for demo in demos}
+    deck = Deck(cells=[])
+    for path in slide_files:
+        _Section(path, by_path, assets_dir, deck).read()
+    _check_coverage(deck.cells, demos)
+    return deck
+
+
+def section_files(slides_dir: Path) -> list[Path]:
+    """The section files in talk order: every Markdown file but the README."""
+    files = sorted(p for p in slides_dir.glob("*.md") if p.name.lower() != "readme.md")
+    if not files:
+        raise DeckError(Location(slides_dir, 0), "there are no slide files (NN-topic.md) here")
+    return files
+
+
+class _Section:
+    """One file's lines, read top to bottom into cells."""
+
+    def __init__(self, path: Path, by_path: dict[Path, Demo], assets_dir: Path, deck: Deck) -> None:
+        self.path = path
+        self.by_path = by_path
+        self.assets_dir = assets_dir.resolve()
+        self.deck = deck
+        self.buffer: list[str] = []
+        self.buffer_start = 1
+        self.next_type = "slide"  # the type the next cell opens with
+        self.mode = "text"  # "text", "fragment" (until a blank line) or "notes"
+        self.fence: str | None = None
+        self.timing_s: int | None = None
+
+    def read(self) -> None:
+        lines = self.path.read_text(encoding="utf-8").splitlines()
+        if not lines or not _TITLE.match(lines[0]):
+            raise DeckError(self._at(1), "a section file must start with a '# Title' line")
+        self._add(1, lines[0])
+        budget_allowed = True
+        for number, line in enumerate(lines[1:], start=2):
+            minutes = _MINUTES.match(line.strip())
+            if minutes:
+                if not budget_allowed:
+                    raise DeckError(
+                        self._at(number),
+                        "'<!-- minutes: N -->' belongs right after the '# Title' line",
+                    )
+                self.timing_s = round(float(minutes["minutes"]) * 60)
+                budget_allowed = False
+                continue
+            if line.strip():
+                budget_allowed = False
+            self._line(number, line)
+        self._flush()
+        first = next(c for c in self.deck.cells if c.location.path == self.path)
+        first.timing_s = self.timing_s
+
+    def _line(self, number: int, line: str) -> None:
+        if self.fence is not None:
+            if line.strip().startswith(self.fence):
+                self.fence = None
+            self._add(number, line)
+            return
+        fence = _FENCE.match(line.strip())
+        if fence:
+            self.fence = fence["fence"]
+            self._add(number, line)
+            return
+        if _TITLE.match(line):
+            raise DeckError(
+                self._at(number),
+                "a second '# Title' in one file; start a new file for a new section",
+            )
+        if _HEADING.match(line) or line.strip() == "---":
+            self._flush()
+            self.mode = "text"
+            self.next_type = "subslide"
+            if line.strip() != "---":
+                self._add(number, line)
+            return
+        if self.mode == "notes":
+            self._add(number, line)
+            return
+        if _NOTE.match(line):
+            self._flush()
+            if self.next_type in ("slide", "subslide"):
+                raise DeckError(self._at(number), "this slide has nothing to show before 'Note:'")
+            self.mode = "notes"
+            self._add(number, _NOTE.sub("", line, count=1))
+            return
+        if _FRAGMENT.match(line.strip()):
+            self._flush()
+            self.mode = "fragment"
+            return
+        link = _LINK_LINE.match(line.strip())
+        if link and _is_code_link(link["target"]):
+            self._flush()
+            self._code(number, link["target"])
+            return
+        if not line.strip():
+            if self.mode == "fragment" and self.buffer:
+                self._flush()
+            elif self.mode == "fragment":
+                return  # blank lines between the marker and its block
+        self._add(number, _PICTURE.sub(self._picture_url(number), line))
+
+    def _add(self, number: int, line: str) -> None:
+        if not self.buffer:
+            self.buffer_start = number
+        self.buffer.append(line)
+
+    def _flush(self) -> None:
+        """End the cell being collected, if it holds anything."""
+        text = "\n".join(self.buffer).strip("\n")
+        start = self.buffer_start
+        self.buffer = []
+        if not text.strip():
+            return
+        if self.mode == "notes":
+            slide_type = "notes"
+        elif self.mode == "fragment":
+            slide_type = self.next_type if self.next_type != "-" else "fragment"
+            self.mode = "text"
+        else:
+            slide_type = self.next_type
+        self._emit(Cell("markdown", slide_type, text, self._at(start)))
+
+    def _emit(self, cell: Cell) -> None:
+        self.deck.cells.append(cell)
+        if cell.slide_type != "notes":
+            self.next_type = "-"
+
+    def _code(self, number: int, target: str) -> None:
+        file_part, _, region = target.partition("#")
+        path = (self.path.parent / file_part).resolve()
+        where = self._at(number)
+        if not path.is_file():
+            raise DeckError(where, f"the link names {file_part}, which does not exist")
+        demo = self.by_path.get(path)
+        if demo is None:
+            raise DeckError(where, f"{file_part} is not a demo in demos/catalog.py")
+        source = path.read_text(encoding="utf-8")
+        if (line := misplaced_omit(source)) is not None:
+            raise DeckError(
+                Location(path, line),
+                "'# OMIT' must end the line, or the line is shown on the slide",
+            )
+        code = excerpt(source, region or None)
+        if code is None:
+            known = ", ".join(regions(source)) or "none"
+            raise DeckError(where, f"{file_part} has no region {region!r} (its regions: {known})")
+        slide_type = self.next_type
+        if self.mode == "fragment":
+            slide_type = "fragment" if slide_type == "-" else slide_type
+            self.mode = "text"
+        self._emit(Cell("code", slide_type, code, where, DemoLink(demo, region or None, code)))
+
+    def _picture_url(self, number: int) -> Callable[[re.Match[str]], str]:
+        """Check a picture exists and give its URL in the built deck."""
+
+        def url(match: re.Match[str]) -> str:
+            target = match["target"]
+            if _SCHEME.match(target) or target.startswith("/"):
+                raise DeckError(
+                    self._at(number),
+                    f"the picture {target} must be a file in the repository, "
+                    "so the deck works offline",
+                )
+            file = (self.path.parent / target).resolve()
+            if not file.is_file():
+                raise DeckError(self._at(number), f"the picture {target} does not exist")
+            if file.is_relative_to(self.assets_dir):
+                shown = f"assets/{file.relative_to(self.assets_dir).as_posix()}"
+            else:
+                shown = f"pictures/{file.name}"
+            self.deck.pictures[file] = shown
+            return f"![{match['alt']}]({shown})"
+
+        return url
+
+    def _at(self, line: int) -> Location:
+        return Location(self.path, line)
+
+
+def _is_code_link(target: str) -> bool:
+    """A link to a Python file beside the slides: a demo, or a mistake to report."""
+    return not _SCHEME.match(target) and target.partition("#")[0].endswith(".py")
+
+
+def _check_coverage(cells: list[Cell], demos: Sequence[Demo]) -> None:
+    shown: dict[str, Location] = {}
+    for cell in cells:
+        if cell.demo is None:
+            continue
+        demo_id = cell.demo.demo.id
+        if demo_id in shown:
+            raise DeckError(
+                cell.location,
+                f"demo {demo_id!r} is already shown at {shown[demo_id]}; "
+                "show each demo on exactly one slide",
+            )
+        shown[demo_id] = cell.location
+    for demo in demos:
+        if demo.id not in shown:
+            raise DeckError(
+                Location(demo.path, 1), f"demo {demo.id!r} is shown by no slide; link it from one"
+            )
+
+
+def _shown(path: Path) -> str:
+    """A path as short as it can be said: relative to the working directory when inside it."""
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative

@@ -1,0 +1,1 @@
+"""Running a demo: one fresh process per run, its output as events, its limits, and its end."""

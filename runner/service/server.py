@@ -1,0 +1,102 @@
+"""`talk serve`: the deck and its runner on one loopback port, the deck rebuilt when stale."""
+
+import asyncio
+import contextlib
+import ipaddress
+import sys
+import webbrowser
+from pathlib import Path
+
+import uvicorn
+
+from demos.connection import REMEDY, driver_url
+from runner import database
+from runner.service.app import create_app
+from runner.settings import PROJECT_ROOT, get_settings
+
+# What the deck is built from: a newer file in any of these makes build/index.html stale.
+DECK_SOURCES = ("slides", "demos", "assets", "runner/deck/templates")
+# Ctrl-C waits this long for open streams; then they are cancelled, which stops their demos.
+SHUTDOWN_GRACE_S = 2
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True) -> int:
+    """Serve the deck at / and the API at /api until interrupted; returns the exit status."""
+    settings = get_settings()
+    index = settings.build_dir / "index.html"
+    if deck_is_stale(index):
+        from runner.deck import builder
+
+        print(f"building the deck into {index} ...", file=sys.stderr, flush=True)
+        builder.build()
+    if not is_loopback(host):
+        _warn_exposed(host, port)
+    app = create_app(settings=settings, deck_dir=settings.build_dir)
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="info", timeout_graceful_shutdown=SHUTDOWN_GRACE_S
+    )
+    server = uvicorn.Server(config)
+    url = f"http://{_url_host(host) if is_loopback(host) else '127.0.0.1'}:{port}/"
+    print(_preflight(url, settings.database_url), file=sys.stderr, flush=True)
+    # uvicorn re-raises the Ctrl-C it caught once it has shut down (streams closed,
+    # demos stopped): for `talk serve` that is the normal way out, not an error.
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_run(server, url if open_browser else None))
+    return 0 if server.started else 1
+
+
+def _preflight(url: str, database_url: str) -> str:
+    """What a presenter checks before going on stage: where the deck is, and the database."""
+    health = database.probe(driver_url(database_url, asynchronous=False), timeout_s=2)
+    state = "reachable" if health.reachable else f"NOT reachable: {health.error}; {REMEDY}"
+    return f"the talk: {url}\ndatabase: {health.url} ({state})"
+
+
+def deck_is_stale(index: Path, root: Path = PROJECT_ROOT) -> bool:
+    """Whether index is missing or older than any file it is built from."""
+    if not index.exists():
+        return True
+    built = index.stat().st_mtime
+    return any(
+        path.stat().st_mtime > built
+        for source in DECK_SOURCES
+        for path in (root / source).rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    )
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+async def _run(server: uvicorn.Server, browser_url: str | None) -> None:
+    serving = asyncio.create_task(server.serve())
+    if browser_url is not None:
+        while not server.started and not serving.done():
+            await asyncio.sleep(0.05)
+        if server.started:
+            await asyncio.to_thread(webbrowser.open, browser_url)
+    await serving
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def _warn_exposed(host: str, port: int) -> None:
+    bar = "!" * 78
+    print(
+        f"\n{bar}\n"
+        f"WARNING: the runner listens on {host}:{port}, not only on this machine.\n"
+        "It runs code on request. Requests are accepted only with a loopback Host\n"
+        "header (localhost, 127.0.0.1, [::1]), but bind to 127.0.0.1 unless you are\n"
+        "inside a container whose port is published on 127.0.0.1 only.\n"
+        f"{bar}\n",
+        file=sys.stderr,
+        flush=True,
+    )

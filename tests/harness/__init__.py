@@ -1,0 +1,1 @@
+"""What the test suites share: live runners, demo runs, toy decks, fixture demos."""

@@ -1,0 +1,42 @@
+"""Reports the traces an earlier run would have left, then leaves its own for the next run.
+
+Prints one JSON line: its pid and its parent's, each trace as found (None or
+False when pristine), its database URL and what its stdin is.
+"""
+
+import builtins
+import importlib
+import json
+import os
+import sys
+
+import sqlalchemy  # already imported by the fork server: the library a run could taint
+
+HELPER = "tests.harness.fixture_demos.isolation_helper"
+MARK = "_talk_isolation_mark"
+ENV_MARK = "TALK_ISOLATION_MARK"
+
+
+def main() -> None:
+    found = {
+        "pid": os.getpid(),
+        "ppid": os.getppid(),
+        "library_attribute": getattr(sqlalchemy, MARK, None),
+        "environment": os.environ.get(ENV_MARK),
+        "builtins_global": getattr(builtins, MARK, None),
+        "module_global": globals().get(MARK),
+        "helper_imported": HELPER in sys.modules,
+        "database_url": os.environ.get("TALK_DATABASE_URL"),
+        "stdin": os.readlink("/proc/self/fd/0"),
+    }
+    # The traces: each would be seen by a later run sharing this process.
+    setattr(sqlalchemy, MARK, os.getpid())
+    os.environ[ENV_MARK] = str(os.getpid())
+    setattr(builtins, MARK, os.getpid())
+    globals()[MARK] = os.getpid()
+    importlib.import_module(HELPER)
+    print(json.dumps(found))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,210 @@
+"""A real runner on a free loopback port, and what the runner tests read from it."""
+
+import json
+import os
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import uvicorn
+from fastapi import FastAPI
+
+from demos.catalog import Demo
+from runner.service.server import SHUTDOWN_GRACE_S
+from runner.settings import Settings
+
+FIXTURES = "tests.harness.fixture_demos"
+FIXTURE_DEMOS = tuple(
+    Demo(name, f"{FIXTURES}.{name}", needs_database=False)
+    for name in ("pauses", "framing", "sleeper", "flood", "stubborn", "orphaner", "failing")
+)
+
+
+@dataclass(frozen=True)
+class Event:
+    name: str
+    data: str
+    at: float  # seconds since the request was sent
+
+
+def parse_events(raw: str) -> list[tuple[str, str]]:
+    """SSE as the HTML standard parses it (our streams use LF only)."""
+    events, name, data = [], "", []
+    for line in raw.split("\n"):
+        if line == "":
+            if data:
+                events.append((name or "message", "\n".join(data)))
+            name, data = "", []
+        elif not line.startswith(":"):
+            field, _, value = line.partition(":")
+            value = value.removeprefix(" ")
+            if field == "event":
+                name = value
+            elif field == "data":
+                data.append(value)
+    return events
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class LiveRunner:
+    """uvicorn serving an app in a thread of its own, as `talk serve` would."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.app = app
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = uvicorn.Server(
+            uvicorn.Config(
+                app,
+                host="127.0.0.1",
+                port=self.port,
+                log_level="warning",
+                timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
+            )
+        )
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> "LiveRunner":
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            assert time.monotonic() < deadline, "the runner did not start within 10 s"
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(15)
+
+    def stream(self, demo_id: str, **headers: str) -> list[Event]:
+        """Run a demo to its end; every event with the time it arrived."""
+        events: list[Event] = []
+        started = time.monotonic()
+        with (
+            httpx.Client(base_url=self.url, timeout=30) as client,
+            client.stream("POST", f"/api/demos/{demo_id}/run", headers=headers) as response,
+        ):
+            assert response.status_code == 200, response.read()
+            assert response.headers["content-type"].startswith("text/event-stream")
+            buffer = ""
+            for chunk in response.iter_text():
+                buffer += chunk
+                complete, _, buffer = buffer.rpartition("\n\n")
+                at = time.monotonic() - started
+                events += [Event(n, d, at) for n, d in parse_events(complete + "\n\n")]
+        assert buffer == "", f"the stream ended inside an event: {buffer!r}"
+        return events
+
+
+def exit_of(events: list[Event]) -> dict[str, object]:
+    exits = [e for e in events if e.name == "exit"]
+    assert len(exits) == 1 and events[-1] is exits[0], [e.name for e in events]
+    result: dict[str, object] = json.loads(exits[0].data)
+    return result
+
+
+def text_of(events: list[Event], stream: str) -> str:
+    return "".join(e.data for e in events if e.name == stream)
+
+
+def group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether pid is a live process (a zombie counts as gone: it runs nothing)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def wait_until(condition: object, timeout_s: float) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if callable(condition) and condition():
+            return True
+        time.sleep(0.05)
+    return bool(callable(condition) and condition())
+
+
+def all_pids() -> list[int]:
+    return [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()]
+
+
+def proc_stat(pid: int) -> list[str]:
+    """The fields of /proc/<pid>/stat after the command name (field 3 is index 0)."""
+    return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+
+
+def proc_cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def descendants(root: int) -> set[int]:
+    """Live (non-zombie) processes whose parent chain leads to root."""
+    parents: dict[int, int] = {}
+    for pid in all_pids():
+        try:
+            fields = proc_stat(pid)
+        except OSError:
+            continue
+        if fields[0] != "Z":
+            parents[pid] = int(fields[1])
+    found: set[int] = set()
+    frontier = {root}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def demo_runs_below(root: int) -> list[int]:
+    """Live demo runs below the process root, exec'd or forked off the fork server.
+
+    Every run leads a session of its own. An exec'd run names ``-u -m`` on its
+    command line; a forked one carries its fork server's command line, so it is
+    known by its parent. Chromium leads sessions too, and runs of other test
+    sessions on this machine are not below root: neither is counted.
+    """
+    runs = []
+    for pid in descendants(root):
+        try:
+            _state, ppid, _pgrp, session = proc_stat(pid)[:4]
+        except OSError:
+            continue
+        forked = b"runner.execution.forkserver" in proc_cmdline(int(ppid))
+        if int(session) == pid and (forked or b"-u\0-m\0" in proc_cmdline(pid)):
+            runs.append(pid)
+    return runs
+
+
+def running_fixture_demos() -> list[int]:
+    """Demo runs started by the servers of this test process that are still alive."""
+    return demo_runs_below(os.getpid())
+
+
+def settings(**overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "run_timeout_s": 20.0,
+        "output_cap_bytes": 1024 * 1024,
+        "max_concurrent_runs": 3,
+        **overrides,
+    }
+    return Settings(**values)  # type: ignore[arg-type]

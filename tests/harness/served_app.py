@@ -1,0 +1,29 @@
+"""The app the reliability tests serve with uvicorn in a process of its own.
+
+A process of its own, unlike the runner tests' thread, so that its memory, its
+children and its descendants are the runner's alone. Settings come from TALK_*
+variables; RELIABILITY_FORK_SERVER=0 makes every run a plain ``python -u -m``.
+"""
+
+import os
+
+from fastapi import FastAPI
+
+from demos import catalog
+from demos.catalog import Demo
+from runner.service.app import create_app
+
+FIXTURES = "tests.harness.fixture_demos"
+FIXTURE_DEMOS = (
+    *(
+        Demo(name, f"{FIXTURES}.{name}", needs_database=False)
+        for name in ("trickle", "hundred_megabytes", "sleeper", "stubborn", "orphaner")
+    ),
+    Demo("slow_query", f"{FIXTURES}.slow_query", needs_database=True),
+)
+
+
+def create() -> FastAPI:
+    """The catalog's demos and the misbehaving ones, with or without the fork server."""
+    fork_server = os.environ.get("RELIABILITY_FORK_SERVER", "1") == "1"
+    return create_app(demos=(*catalog.DEMOS, *FIXTURE_DEMOS), fork_server=fork_server)

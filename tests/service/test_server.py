@@ -1,0 +1,88 @@
+"""`talk serve`: when it rebuilds the deck, and how loudly it warns off loopback."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from runner.service.server import deck_is_stale, is_loopback
+from tests.harness.runner import free_port
+
+
+def test_the_deck_is_stale_when_missing_or_older_than_a_source(tmp_path: Path) -> None:
+    index = tmp_path / "build" / "index.html"
+    slide = tmp_path / "slides" / "01-overview.md"
+    slide.parent.mkdir()
+    slide.write_text("# Overview\n")
+    assert deck_is_stale(index, tmp_path)
+
+    index.parent.mkdir()
+    index.write_text("<html></html>")
+    os.utime(slide, (1_000, 1_000))
+    os.utime(index, (2_000, 2_000))
+    assert not deck_is_stale(index, tmp_path)
+
+    os.utime(slide, (3_000, 3_000))
+    assert deck_is_stale(index, tmp_path)
+
+
+def test_only_loopback_addresses_count_as_loopback() -> None:
+    assert [h for h in ("127.0.0.1", "::1", "localhost", "127.8.0.1") if not is_loopback(h)] == []
+    assert [h for h in ("0.0.0.0", "::", "192.168.1.2", "example.com") if is_loopback(h)] == []
+
+
+def test_serving_on_all_interfaces_warns_loudly_and_still_checks_the_host(
+    tmp_path: Path, mysql_url: str
+) -> None:
+    port = free_port()
+    env = {**os.environ, "TALK_BUILD_DIR": str(tmp_path), "TALK_DATABASE_URL": mysql_url}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "runner.cli",
+            "serve",
+            "--host",
+            "0.0.0.0",
+            "--port",
+            str(port),
+            "--no-browser",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None, "talk serve exited early"
+            assert time.monotonic() < deadline, "talk serve did not answer within 60 s"
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        assert health.json()["runner"] == "ok"
+        rebinding = httpx.get(
+            f"http://127.0.0.1:{port}/api/health",
+            headers={"host": f"rebind.example:{port}"},
+            timeout=5,
+        )
+        assert rebinding.status_code == 400
+        deck = httpx.get(f"http://127.0.0.1:{port}/", timeout=5)
+        assert deck.status_code == 200 and 'class="demo"' in deck.text
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            _, stderr = server.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            _, stderr = server.communicate()
+    assert server.returncode == 0, stderr
+    assert "WARNING: the runner listens on 0.0.0.0" in stderr
+    assert "!" * 78 in stderr
