@@ -1,9 +1,10 @@
 # The two things a newcomer does: `make talk` (deck + runner) and `make test`.
+# `make check` is the gate CI runs before the tests: format, lint, types.
 # Both install what they need first: Python packages into .venv, reveal.js into node_modules.
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: talk test deps
+.PHONY: talk test check deps
 # Seeding first is idempotent and leaves the demo rows as the talk expects them. With no
 # database it prints one line with the remedy, and the deck is served all the same.
 talk: deps
@@ -12,6 +13,11 @@ talk: deps
 
 test: deps
 	$(BIN)/python -m pytest
+
+check: deps
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 deps: $(VENV)/.installed node_modules/.installed
 

@@ -87,13 +87,14 @@ def plot(figures: Sequence[Figure], path: Path) -> None:
 
     counts = [f.extra["n"] for f in figures]
     medians = [f.median for f in figures]
-    style = {
-        "font.family": "sans-serif",
-        "font.size": 18,
-        "svg.fonttype": "path",  # text drawn as shapes: no font to find on the night
-        "svg.hashsalt": "payoff",  # stable ids, so a new run diffs only by its numbers
-    }
-    with pyplot.rc_context(style):
+    with pyplot.rc_context(
+        {
+            "font.family": "sans-serif",
+            "font.size": 18,
+            "svg.fonttype": "path",  # text drawn as shapes: no font to find on the night
+            "svg.hashsalt": "payoff",  # stable ids, so a new run diffs only by its numbers
+        }
+    ):
         fig, ax = pyplot.subplots(figsize=(10, 5.625), layout="constrained")
         ideal = [1, max(COUNTS)]
         # Wide and pale underneath: the measured line is seen to lie on it.

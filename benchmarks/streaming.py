@@ -133,7 +133,7 @@ def _in_chromium(url: str, runs: int) -> tuple[tuple[float, ...], tuple[float, .
 
 def _clock_offset_ms(page: Page) -> float:
     """The page clock minus ours, from the tightest of several round trips (about 1 ms)."""
-    trips = []
+    trips: list[tuple[float, float]] = []
     for _ in range(20):
         before = time.time()
         theirs = page.evaluate(PAGE_CLOCK)

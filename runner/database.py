@@ -54,7 +54,7 @@ class Health:
     error: str | None = None
 
 
-def init(server_url: str) -> int:
+def init(server_url: str | URL) -> int:
     """Create the tables and make their rows exactly the seed, however often it runs."""
     engine = create_engine(driver_url(server_url, asynchronous=False))
     Base.metadata.create_all(engine)

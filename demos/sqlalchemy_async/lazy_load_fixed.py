@@ -9,7 +9,6 @@ Base) runs the lazy load as an awaitable. Look at the same steps both ways.
 
 import asyncio
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from sqlalchemy.orm import selectinload
 
@@ -26,10 +25,8 @@ async def main() -> None:
     # region slide
     async with session_maker() as session:
         # Eager: the steps arrive with the todo
-        query = (
-            select(Todo).where(Todo.id == 1).options(selectinload(Todo.steps))
-        )
-        todo = await session.scalar(query)
+        eager = [selectinload(Todo.steps)]
+        todo = await session.get_one(Todo, 1, options=eager)
         print(f"selectinload, todo {todo.id}: {[s.text for s in todo.steps]}")
 
     async with session_maker() as session:

@@ -8,14 +8,20 @@ where shared_session_naive.py got errors.
 
 import asyncio
 
-from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 from demos.connection import database_url
 from demos.sqlalchemy_async.models import Todo
 
 
 # region slide
-async def title_of(session_maker: async_sessionmaker, todo_id: int) -> str:
+async def title_of(
+    session_maker: async_sessionmaker[AsyncSession], todo_id: int
+) -> str:
     async with session_maker() as session:  # this task's own session
         todo = await session.get_one(Todo, todo_id)
         return todo.title

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from nbconvert.exporters import SlidesExporter, TemplateExporter
-from nbconvert.exporters.html import Highlight2HTML
+from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
 
@@ -26,7 +26,9 @@ class PacingPreprocessor(Preprocessor):
     ``pace_s``. Runs after reveal's preprocessor, which marks where slides start.
     """
 
-    def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict]:
+    def preprocess(
+        self, nb: NotebookNode, resources: dict[str, Any]
+    ) -> tuple[NotebookNode, dict[str, Any]]:
         sections: list[tuple[int | None, list[NotebookNode]]] = []
         for cell in nb.cells:
             if cell.metadata.get("slide_start"):
@@ -40,9 +42,10 @@ class PacingPreprocessor(Preprocessor):
             share, extra = divmod(int(budget), len(slides))
             for index, cell in enumerate(slides):
                 cell.metadata.pace_s = share + (1 if index < extra else 0)
-        all_budgeted = bool(sections) and all(b is not None for b, _ in sections)
+        budgets = [int(budget) for budget, _ in sections if budget is not None]
+        all_budgeted = bool(sections) and len(budgets) == len(sections)
         resources["deck"] = {
-            "total_s": sum(int(b) for b, _ in sections) if all_budgeted else 0,
+            "total_s": sum(budgets) if all_budgeted else 0,
             "default_timing_s": DEFAULT_TIMING_S,
         }
         return nb, resources

@@ -107,7 +107,7 @@ async def _record_all(demos: Sequence[Demo]) -> dict[str, Recording]:
         ]
 
     free = [d for d in demos if not d.needs_database]
-    lane, *others = await asyncio.gather(database_lane(), *(alone(d) for d in free))
+    lane, others = await asyncio.gather(database_lane(), asyncio.gather(*(alone(d) for d in free)))
     results = dict(zip([d.id for d in demos if d.needs_database], lane, strict=True))
     results.update(zip([d.id for d in free], others, strict=True))
     return {demo.id: results[demo.id] for demo in demos}

@@ -43,6 +43,7 @@ Event = Output | Exit
 
 def encode(event: Event) -> bytes:
     """The event in the SSE wire format, ending with the blank line that dispatches it."""
+    name: str
     if isinstance(event, Output):
         name, data = event.stream, event.text
     else:

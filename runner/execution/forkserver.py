@@ -207,7 +207,8 @@ def _serve(control: socket.socket) -> dict[str, Any]:
                 for target, fd in zip((1, 2), fds, strict=True):
                     os.dup2(fd, target)
                     os.close(fd)
-                return json.loads(message)
+                request: dict[str, Any] = json.loads(message)
+                return request
             for fd in fds:
                 os.close(fd)
             ours.add(pid)
@@ -239,10 +240,10 @@ def _become_demo(request: dict[str, Any]) -> None:
     os.environ.update(request["env"])
     os.chdir(request["cwd"])
     # -u: every write reaches the pipe at once.
-    sys.stdout = sys.__stdout__ = io.TextIOWrapper(
+    sys.stdout = sys.__stdout__ = io.TextIOWrapper(  # type: ignore[misc]
         io.FileIO(1, "w", closefd=False), encoding="utf-8", write_through=True
     )
-    sys.stderr = sys.__stderr__ = io.TextIOWrapper(
+    sys.stderr = sys.__stderr__ = io.TextIOWrapper(  # type: ignore[misc]
         io.FileIO(2, "w", closefd=False),
         encoding="utf-8",
         errors="backslashreplace",

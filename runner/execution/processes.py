@@ -46,7 +46,7 @@ class _LeaderProtocol(asyncio.subprocess.SubprocessStreamProtocol):
 
     def process_exited(self) -> None:
         # The child watcher has reaped the leader already (waitpid): no zombie.
-        code = self._transport.get_returncode()  # type: ignore[union-attr]
+        code = self._transport.get_returncode()  # type: ignore[attr-defined]
         super().process_exited()
         if code is not None and not self.exited.done():
             self.exited.set_result(code)

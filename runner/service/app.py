@@ -37,13 +37,12 @@ def create_app(
     """
     settings = settings or get_settings()
     if demos is None:
-        demos, find = catalog.DEMOS, catalog.find
-    else:
-        find = {demo.id: demo for demo in demos}.get
+        demos = catalog.DEMOS
+    by_id = {demo.id: demo for demo in demos}
     state = RunnerState(
         settings,
         demos,
-        find,
+        by_id.get,
         RunPool(settings.max_concurrent_runs),
         HealthCheck(settings.database_url),
     )
