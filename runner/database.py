@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import create_engine, delete, insert, select, text
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from demos.connection import describe, driver_url
@@ -46,6 +46,9 @@ SEED_STEPS: tuple[tuple[int, str], ...] = (
 )
 
 
+_MYSQL_UNKNOWN_DATABASE = 1049  # ER_BAD_DB_ERROR: the server answers, the database is missing
+
+
 @dataclass(frozen=True)
 class Health:
     backend: str
@@ -55,8 +58,13 @@ class Health:
 
 
 def init(server_url: str | URL) -> int:
-    """Create the tables and make their rows exactly the seed, however often it runs."""
-    engine = create_engine(driver_url(server_url, asynchronous=False))
+    """Create the tables and make their rows exactly the seed, however often it runs.
+
+    A server that answers but lacks the database gets it created first.
+    """
+    url = driver_url(server_url, asynchronous=False)
+    _create_missing_database(url)
+    engine = create_engine(url)
     Base.metadata.create_all(engine)
     with engine.begin() as conn:
         conn.execute(delete(Step))
@@ -78,6 +86,27 @@ def init(server_url: str | URL) -> int:
         count = conn.execute(select(Todo.id)).all()
     engine.dispose()
     return len(count)
+
+
+def _create_missing_database(url: URL) -> None:
+    if url.get_backend_name() == "sqlite" or not url.database:
+        return
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect():
+            return
+    except OperationalError as error:
+        if _MYSQL_UNKNOWN_DATABASE not in getattr(error.orig, "args", ())[:1]:
+            raise
+    finally:
+        engine.dispose()
+    server = create_engine(url.set(database=""), poolclass=NullPool)  # set() ignores None
+    name = server.dialect.identifier_preparer.quote(url.database)
+    try:
+        with server.begin() as conn:
+            conn.execute(text(f"CREATE DATABASE IF NOT EXISTS {name}"))
+    finally:
+        server.dispose()
 
 
 def probe(url: URL, timeout_s: float = 2.0) -> Health:

@@ -35,7 +35,7 @@ def unavailable(reason: str) -> None:
 
 
 def _reachable(url: URL) -> bool:
-    server = url.set(database=None).update_query_dict({"connect_timeout": "2"})
+    server = url.set(database="").update_query_dict({"connect_timeout": "2"})
     engine = create_engine(server)
     try:
         with engine.begin() as conn:

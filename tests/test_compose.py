@@ -5,17 +5,21 @@ keep the runner safe: ports published on 127.0.0.1 only, the runner started only
 once MySQL answers, and the runner pointed at that MySQL.
 """
 
-import json
 import re
 from typing import Any
 
 import jsonschema
 import pytest
 import yaml
+from check_jsonschema.builtin_schemas import get_builtin_schema
 
 from runner.settings import PROJECT_ROOT
 
-SCHEMA = PROJECT_ROOT.parent / "shared" / "data" / "compose-spec.json"
+
+@pytest.fixture(scope="module")
+def schema() -> dict[str, Any]:
+    """The Compose Specification's schema, as check-jsonschema ships it."""
+    return get_builtin_schema("vendor.compose-spec")
 
 
 @pytest.fixture(scope="module")
@@ -24,15 +28,15 @@ def compose() -> dict[str, Any]:
     return loaded
 
 
-def test_compose_file_is_valid_against_the_compose_spec(compose: dict[str, Any]) -> None:
-    if not SCHEMA.is_file():
-        pytest.fail(f"the Compose Specification schema is missing at {SCHEMA}")
-    schema = json.loads(SCHEMA.read_text())
-    jsonschema.validate(compose, schema, cls=jsonschema.Draft7Validator)
+def test_compose_file_is_valid_against_the_compose_spec(
+    compose: dict[str, Any], schema: dict[str, Any]
+) -> None:
+    jsonschema.validate(compose, schema)  # the draft its $schema names
 
 
-def test_a_broken_compose_file_fails_the_schema(compose: dict[str, Any]) -> None:
-    schema = json.loads(SCHEMA.read_text())
+def test_a_broken_compose_file_fails_the_schema(
+    compose: dict[str, Any], schema: dict[str, Any]
+) -> None:
     broken = {
         **compose,
         "services": {
@@ -44,7 +48,7 @@ def test_a_broken_compose_file_fails_the_schema(compose: dict[str, Any]) -> None
         },
     }
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate(broken, schema, cls=jsonschema.Draft7Validator)
+        jsonschema.validate(broken, schema)
 
 
 def test_every_published_port_binds_to_loopback_only(compose: dict[str, Any]) -> None:

@@ -64,6 +64,9 @@ def create_app(
         version="1.0.0",
         lifespan=lifespan,
         summary="Runs the talk's demos for the deck, one process per run.",
+        # Swagger UI and ReDoc load their script from a CDN into the runner's own origin.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.runner = state
     app.include_router(routes.router)

@@ -5,6 +5,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
 from demos import catalog
 from demos.connection import ENV_VAR
 from runner.database import SEED_STEPS, SEED_TODOS
@@ -56,3 +59,20 @@ def test_db_init_twice_gives_the_same_rows_on_mysql(mysql_url: str) -> None:
     assert talk("db", "init", env={ENV_VAR: mysql_url}).returncode == 0
     assert stored_rows(mysql_url) == after_first
     assert [t[1:] for t in after_first[0]] == list(SEED_TODOS)
+
+
+def test_db_init_creates_the_database_a_fresh_server_lacks(mysql_url: str) -> None:
+    fresh = make_url(mysql_url).set(database=f"talk_fresh_{os.getpid()}")
+    server = create_engine(fresh.set(drivername="mysql+pymysql", database=""))
+    drop = text(f"DROP DATABASE IF EXISTS `{fresh.database}`")
+    try:
+        with server.begin() as conn:
+            conn.execute(drop)
+        url = fresh.render_as_string(hide_password=False)
+        done = talk("db", "init", env={ENV_VAR: url})
+        assert done.returncode == 0, done.stderr
+        assert [t[1:] for t in stored_rows(url)[0]] == list(SEED_TODOS)
+    finally:
+        with server.begin() as conn:
+            conn.execute(drop)
+        server.dispose()

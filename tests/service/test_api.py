@@ -99,3 +99,13 @@ def test_openapi_describes_the_three_paths_and_the_event_stream(openapi: dict[st
     assert "text/event-stream" in responses["200"]["content"]
     for status in ("400", "403", "404", "413", "429"):
         assert "application/json" in responses[status]["content"], status
+
+
+@pytest.mark.asyncio
+async def test_no_page_pulls_in_third_party_script_and_the_schema_stays() -> None:
+    async with client_for() as client:
+        for path in ("/docs", "/redoc", "/docs/oauth2-redirect"):
+            assert (await client.get(path)).status_code == 404, path
+        schema = await client.get("/openapi.json")
+    assert schema.status_code == 200
+    assert schema.json()["info"]["title"] == "Talk runner"
