@@ -22,8 +22,15 @@ __all__ = ["DeckError", "build"]
 SLIDES_DIR = PROJECT_ROOT / "slides"
 ASSETS_DIR = PROJECT_ROOT / "assets"
 REVEAL_DIR = PROJECT_ROOT / "node_modules" / "reveal.js"
-# What the page loads from reveal.js, and its licence, which travels with it.
-REVEAL_FILES = ("dist/reveal.css", "dist/reveal.js", "plugin/notes/notes.js", "LICENSE")
+# What the page loads from reveal.js, and its licence, which travels with it. The speaker
+# view's page is inside notes.js; its copy here is what the runner hashes for its CSP.
+REVEAL_FILES = (
+    "dist/reveal.css",
+    "dist/reveal.js",
+    "plugin/notes/notes.js",
+    "plugin/notes/speaker-view.html",
+    "LICENSE",
+)
 
 
 def build(
@@ -57,9 +64,12 @@ def build(
 
     from runner.deck.exporter import exporter  # nbconvert takes a third of a second to import
 
-    html, _ = exporter().from_notebook_node(nb)
+    html, resources = exporter().from_notebook_node(nb)
     index = target / "index.html"
     index.write_text(html, encoding="utf-8")
+    # nbconvert hands over the code highlighting's CSS to inline; the page links it instead.
+    highlight = "\n".join(resources["inlining"]["css"])
+    (target / "highlight.css").write_text(highlight, encoding="utf-8")
     _copy_files(deck, assets_dir, target)
     return index
 

@@ -14,6 +14,7 @@ from runner.execution.forkserver import ForkServer
 from runner.execution.runs import RunPool
 from runner.service import routes
 from runner.service.health import HealthCheck
+from runner.service.policy import BrowserPolicy
 from runner.service.routes import RunnerState
 from runner.service.security import RequestGuard
 from runner.settings import PROJECT_ROOT, Settings, get_settings
@@ -73,6 +74,7 @@ def create_app(
     if deck_dir is not None:
         app.mount("/", StaticFiles(directory=deck_dir, html=True), name="deck")
     app.add_middleware(RequestGuard)
+    app.add_middleware(BrowserPolicy, deck_dir=deck_dir)
     return app
 
 

@@ -1,5 +1,6 @@
 """The build on small slide sets: each convention of slides/README.md, end to end."""
 
+import json
 import re
 from pathlib import Path
 
@@ -13,6 +14,16 @@ from tests.harness.toy_deck import ToyDeck
 
 def build(toy: ToyDeck, **kw: bool) -> Path:
     return builder.build(slides_dir=toy.slides, build_dir=toy.build_dir, demos=toy.demos, **kw)
+
+
+def reveal_options(html: str) -> dict[str, object]:
+    """The options the page starts reveal.js with: its JSON block, read by assets/deck.js."""
+    block = re.search(
+        r'<script type="application/json" id="reveal-config">(.*?)</script>', html, re.S
+    )
+    assert block is not None
+    options: dict[str, object] = json.loads(block[1])
+    return options
 
 
 def notebook_cells(toy: ToyDeck) -> list[nbformat.NotebookNode]:
@@ -89,7 +100,8 @@ def test_the_budget_sits_on_the_sections_first_cell_and_paces_its_slides(toy: To
     assert timings == [180] + [None] * 10
     # 180 s over the first section's three slides; the second has no budget
     assert re.findall(r'<section data-timing="(\d+)">', html) == ["60", "60", "60"]
-    assert "defaultTiming: 60," in html and "totalTime" not in html
+    options = reveal_options(html)
+    assert options["defaultTiming"] == 60 and "totalTime" not in options
 
 
 def test_a_fully_budgeted_talk_sets_reveals_total_time(toy: ToyDeck) -> None:
@@ -110,7 +122,7 @@ def test_a_fully_budgeted_talk_sets_reveals_total_time(toy: ToyDeck) -> None:
     )
     html = build(toy).read_text()
     assert re.findall(r'data-timing="(\d+)"', html) == ["30", "30", "30"]
-    assert "totalTime: 90," in html
+    assert reveal_options(html)["totalTime"] == 90
 
 
 def test_code_cells_name_their_demo(toy: ToyDeck) -> None:
