@@ -28,13 +28,15 @@ def create_app(
     demos: Sequence[Demo] | None = None,
     deck_dir: Path | None = None,
     fork_server: bool = True,
+    hosts: Sequence[str] = (),
 ) -> FastAPI:
     """The runner for these settings, running only these demos (the catalog's by default).
 
     deck_dir, when given, is served at / (the built deck); without it only the API exists.
     fork_server starts runs as forks of a warm interpreter (about 5 ms to the first line
     instead of about 400 ms); without it, or if it fails to start, each run is a new
-    ``python -u -m`` process.
+    ``python -u -m`` process. hosts are names besides loopback that requests may carry
+    as Host: the address `talk serve --host` binds, as its printed URL writes it.
     """
     settings = settings or get_settings()
     if demos is None:
@@ -73,7 +75,7 @@ def create_app(
     app.include_router(routes.router)
     if deck_dir is not None:
         app.mount("/", StaticFiles(directory=deck_dir, html=True), name="deck")
-    app.add_middleware(RequestGuard)
+    app.add_middleware(RequestGuard, hosts=hosts)
     app.add_middleware(BrowserPolicy, deck_dir=deck_dir)
     return app
 

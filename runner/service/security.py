@@ -3,8 +3,9 @@
 The runner executes code, so every request passes this gate before any route runs:
 
 * the Host header must name the loopback interface (``localhost``, ``127.0.0.1`` or
-  ``[::1]``, any port). A page on another site that re-points its own name at
-  127.0.0.1 (DNS rebinding) still sends its own name as Host, and is refused;
+  ``[::1]``, any port), or the one other address ``talk serve --host`` was told to
+  bind. A page on another site that re-points its own name at 127.0.0.1 (DNS
+  rebinding) still sends its own name as Host, and is refused;
 * a request that can change something (any method but GET, HEAD and OPTIONS) must
   come from the runner's own pages: an ``Origin`` other than this runner's, or
   ``Sec-Fetch-Site: cross-site``, is refused. With neither header (curl) it passes;
@@ -15,6 +16,7 @@ The runner never sends CORS headers, so no other origin can read its answers eit
 """
 
 import json
+from collections.abc import Iterable
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -24,25 +26,33 @@ MAX_BODY_BYTES = 1024
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def loopback_host(host: str) -> bool:
-    """Whether a Host header names this machine's loopback interface, with any port."""
+def host_name(host: str) -> str | None:
+    """The name in a Host header (lower case, brackets kept), or None if it is malformed."""
     host = host.lower()
     if host.startswith("["):
         address, _, rest = host.partition("]")
         name, port = address + "]", rest.removeprefix(":")
         if rest and not rest.startswith(":"):
-            return False
+            return None
     else:
         name, _, port = host.partition(":")
-    return name in LOOPBACK_NAMES and (port == "" or port.isdigit())
+    return name if port == "" or port.isdigit() else None
+
+
+def loopback_host(host: str) -> bool:
+    """Whether a Host header names this machine's loopback interface, with any port."""
+    return host_name(host) in LOOPBACK_NAMES
 
 
 class RequestGuard:
     """ASGI middleware: refuse a request that breaks a rule above, with a one-line JSON reason."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int = MAX_BODY_BYTES) -> None:
+    def __init__(
+        self, app: ASGIApp, max_body_bytes: int = MAX_BODY_BYTES, hosts: Iterable[str] = ()
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.hosts = LOOPBACK_NAMES | {name.lower() for name in hosts if name}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -62,7 +72,7 @@ class RequestGuard:
     def _refusal(self, scope: Scope, headers: Headers) -> tuple[int, str] | None:
         """The status and reason to refuse with, judged on the headers alone."""
         host = headers.get("host", "")
-        if not loopback_host(host):
+        if host_name(host) not in self.hosts:
             return 400, (
                 f"refused: Host {host!r} is not this runner's loopback address "
                 "(open http://127.0.0.1:<port>/)"

@@ -12,6 +12,7 @@ import uvicorn
 from demos.connection import REMEDY, driver_url
 from runner import database
 from runner.service.app import create_app
+from runner.service.security import loopback_host
 from runner.settings import PROJECT_ROOT, get_settings
 
 # What the deck is built from: a newer file in any of these makes build/index.html stale.
@@ -29,14 +30,17 @@ def serve(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True) 
 
         print(f"building the deck into {index} ...", file=sys.stderr, flush=True)
         builder.build()
-    if not is_loopback(host):
-        _warn_exposed(host, port)
-    app = create_app(settings=settings, deck_dir=settings.build_dir)
+    url_host = browse_host(host)
+    url = f"http://{url_host}:{port}/"
+    # The printed URL must answer: the guard accepts its host beside the loopback names.
+    hosts = () if loopback_host(url_host) else (url_host,)
+    if host not in ("127.0.0.1", "::1", "localhost"):
+        _say_what_is_exposed(host, port, url, hosts)
+    app = create_app(settings=settings, deck_dir=settings.build_dir, hosts=hosts)
     config = uvicorn.Config(
         app, host=host, port=port, log_level="info", timeout_graceful_shutdown=SHUTDOWN_GRACE_S
     )
     server = uvicorn.Server(config)
-    url = f"http://{_url_host(host) if is_loopback(host) else '127.0.0.1'}:{port}/"
     print(_preflight(url, settings.database_url), file=sys.stderr, flush=True)
     # uvicorn re-raises the Ctrl-C it caught once it has shut down (streams closed,
     # demos stopped): for `talk serve` that is the normal way out, not an error.
@@ -84,18 +88,46 @@ async def _run(server: uvicorn.Server, browser_url: str | None) -> None:
     await serving
 
 
-def _url_host(host: str) -> str:
+def browse_host(host: str) -> str:
+    """The host of a URL that reaches a server bound to host, as a URL writes it.
+
+    A wildcard bind is reached on the loopback address of its own family: asyncio
+    binds ``::`` to IPv6 alone, where 127.0.0.1 is refused.
+    """
+    if host in ("", "0.0.0.0"):
+        return "127.0.0.1"
+    if host == "::":
+        return "[::1]"
     return f"[{host}]" if ":" in host else host
 
 
-def _warn_exposed(host: str, port: int) -> None:
+def _reach(host: str) -> str:
+    if host in ("", "0.0.0.0"):
+        return "every IPv4 interface of this machine"
+    if host == "::":
+        return "every IPv6 interface of this machine"
+    return "an address other machines may reach"
+
+
+def _say_what_is_exposed(host: str, port: int, url: str, hosts: tuple[str, ...]) -> None:
+    where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    if is_loopback(host):
+        print(
+            f"note: the runner listens on {where}, a loopback address: only this machine "
+            f"reaches it, at {url}",
+            file=sys.stderr,
+            flush=True,
+        )
+        return
     bar = "!" * 78
+    names = ", ".join(["localhost", "127.0.0.1", "[::1]", *hosts])
     print(
         f"\n{bar}\n"
-        f"WARNING: the runner listens on {host}:{port}, not only on this machine.\n"
-        "It runs code on request. Requests are accepted only with a loopback Host\n"
-        "header (localhost, 127.0.0.1, [::1]), but bind to 127.0.0.1 unless you are\n"
-        "inside a container whose port is published on 127.0.0.1 only.\n"
+        f"WARNING: the runner listens on {where}, {_reach(host)}:\n"
+        "other machines that reach it can load the deck and run its demos (it runs code\n"
+        f"on request). Browsers get answers only for the Host names {names}.\n"
+        "Bind to 127.0.0.1 unless you are inside a container whose port is published\n"
+        "on 127.0.0.1 only.\n"
         f"{bar}\n",
         file=sys.stderr,
         flush=True,
