@@ -19,7 +19,16 @@ from runner.settings import Settings
 FIXTURES = "tests.harness.fixture_demos"
 FIXTURE_DEMOS = tuple(
     Demo(name, f"{FIXTURES}.{name}", needs_database=False)
-    for name in ("pauses", "framing", "sleeper", "flood", "stubborn", "orphaner", "failing")
+    for name in (
+        "pauses",
+        "handshake",
+        "framing",
+        "sleeper",
+        "flood",
+        "stubborn",
+        "orphaner",
+        "failing",
+    )
 )
 
 

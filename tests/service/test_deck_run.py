@@ -5,6 +5,7 @@ The deck is built into a directory of the test's own, with a recorded output for
 """
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -118,7 +119,9 @@ def test_run_streams_gather_into_its_slide_without_moving_it(
     stream = demo.locator(".demo-stream").inner_text()
     assert "It took 1.0" in stream
     assert "And finally me!" in stream
-    assert status.inner_text().startswith("exit 0 · 1.")
+    # Exit 0 after at least the 1 s the demo awaits; a busy machine only adds to it.
+    exit_status = re.fullmatch(r"exit 0 · (\d+\.\d\d) s", status.inner_text())
+    assert exit_status and float(exit_status[1]) >= 1.0, status.inner_text()
     assert demo.locator(".demo-recorded-note").is_hidden()  # live output replaced it
     assert demo.locator(".demo-run").inner_text().strip() == "Run"
     assert page.evaluate(PLACEMENT) == before
