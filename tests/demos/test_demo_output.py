@@ -55,9 +55,14 @@ def test_cpu_bound_prints_the_gil_and_four_timings(plain_runs: dict[str, DemoRun
     assert gil
     if sys.version_info < (3, 13):
         assert gil.group(1) == "True"
+    timings = []
     for label in ("sequential", "threads", "processes", "asyncio tasks"):
-        assert re.search(rf"^{label} +\d+\.\d\d s$", run.stdout, re.MULTILINE), label
-    assert run.elapsed < 10
+        timing = re.search(rf"^{label} +(\d+\.\d\d) s$", run.stdout, re.MULTILINE)
+        assert timing, label
+        timings.append(float(timing[1]))
+    # The four runs are measured one after another inside the demo's own run (how long
+    # that takes depends on the machine's load: a benchmark figure, not a test's).
+    assert sum(timings) <= run.elapsed
 
 
 def test_coroutine_object_is_shown_and_closed(plain_runs: dict[str, DemoRun]) -> None:

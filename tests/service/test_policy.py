@@ -166,6 +166,12 @@ def test_the_deck_runs_under_its_policy_with_nothing_inline(
     ).first.evaluate("(pre) => getComputedStyle(pre).color")
     assert page.evaluate("() => Reveal.getConfig().slideNumber") == "c/t"
     assert page.locator(".demo-run").count() == len(catalog.DEMOS)
+    # Every slide shown once, pictures and all, and the overview: nothing is refused.
+    page.evaluate(
+        "() => { for (const s of Reveal.getSlides()) { const i = Reveal.getIndices(s);"
+        " Reveal.slide(i.h, i.v); } Reveal.toggleOverview(true); }"
+    )
+    page.wait_for_timeout(500)
     assert violations == []
 
 
