@@ -2,15 +2,16 @@
 build the deck, serve it with its runner, and measure it all."""
 
 import argparse
+import asyncio
 import os
-import subprocess
 import sys
 from collections.abc import Sequence
 
 from demos import catalog
 from demos.connection import ENV_VAR, connection_failure, describe, driver_url
 from runner.deck.slides import DeckError
-from runner.settings import SQLITE_FILE, get_settings, sqlite_url
+from runner.execution.events import Output
+from runner.settings import PROJECT_ROOT, SQLITE_FILE, get_settings, sqlite_url
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -106,9 +107,28 @@ def _run_demo(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    # The child inherits our stdout and stderr, so its output reaches the terminal
-    # as it is printed; -u keeps Python from buffering it on the way.
-    return subprocess.call([sys.executable, "-u", "-m", demo.module])
+    from runner.execution import processes
+    from runner.execution.direct import run_to_end
+    from runner.execution.runs import Limits
+
+    settings = get_settings()
+    run = run_to_end(
+        demo.module,
+        limits=Limits(settings.run_timeout_s, settings.output_cap_bytes),
+        env=processes.child_environment(settings.database_url),
+        cwd=PROJECT_ROOT,
+        on_output=_to_terminal,
+    )
+    try:
+        return asyncio.run(run).code
+    except KeyboardInterrupt:  # the run has ended the demo's group on its way out
+        return 130
+
+
+def _to_terminal(output: Output) -> None:
+    stream = sys.stdout if output.stream == "stdout" else sys.stderr
+    stream.write(output.text)
+    stream.flush()
 
 
 def _init_database(_args: argparse.Namespace) -> int:
