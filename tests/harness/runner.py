@@ -57,9 +57,15 @@ def free_port() -> int:
 class LiveRunner:
     """uvicorn serving an app in a thread of its own, as `talk serve` would."""
 
-    def __init__(self, app: FastAPI) -> None:
+    def __init__(self, app: FastAPI, *, send_buffer_bytes: int | None = None) -> None:
+        """send_buffer_bytes fixes the kernel's send buffer of every connection (no
+        autotuning), so that a slow client's pace reaches the app, not megabytes of buffer."""
         self.app = app
-        self.port = free_port()
+        listener = socket.socket()
+        if send_buffer_bytes is not None:
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, send_buffer_bytes)
+        listener.bind(("127.0.0.1", 0))
+        self.port = int(listener.getsockname()[1])
         self.url = f"http://127.0.0.1:{self.port}"
         self.server = uvicorn.Server(
             uvicorn.Config(
@@ -70,7 +76,9 @@ class LiveRunner:
                 timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
             )
         )
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [listener]}, daemon=True
+        )
 
     def __enter__(self) -> "LiveRunner":
         self.thread.start()
