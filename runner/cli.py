@@ -81,8 +81,8 @@ def _use_sqlite_fallback() -> None:
     from runner import database
 
     SQLITE_FILE.parent.mkdir(parents=True, exist_ok=True)
+    # The flag is shorthand for the variable, set before anything reads the settings.
     os.environ[ENV_VAR] = sqlite_url()
-    get_settings.cache_clear()
     database.init(sqlite_url())
     print(
         f"backend: SQLite (embedded fallback, {sqlite_url()}); SLEEP() is emulated",

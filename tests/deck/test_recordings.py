@@ -105,7 +105,11 @@ def test_a_database_demo_records_on_the_configured_server(tmp_path: Path, mysql_
     slides.mkdir()
     (slides / "01-db.md").write_text(f"# Database\n\n[engine]({demo.path})\n")
     html = builder.build(
-        slides_dir=slides, build_dir=tmp_path / "build", demos=[demo], record=True
+        slides_dir=slides,
+        build_dir=tmp_path / "build",
+        demos=[demo],
+        record=True,
+        settings=Settings(database_url=mysql_url),
     ).read_text()
     nb = nbformat.read(tmp_path / "build" / "talk.ipynb", as_version=4)
     cell = next(c for c in nb.cells if c.cell_type == "code")
