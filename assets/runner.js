@@ -4,7 +4,7 @@
    output stays and Run says how to start one.
 
    The contract with the deck's template: a demo is
-   <div class="demo" data-demo-id="ID" data-needs-database="true|false">, holding
+   <div class="demo" data-demo-id="ID">, holding
    .demo-code, then .demo-output > pre.demo-stream with span.stdout/span.stderr.
    The run stream it reads is described in docs/wire.md. */
 (function () {

@@ -4,6 +4,7 @@ build the deck, serve it with its runner, and measure it all."""
 import argparse
 import asyncio
 import os
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -19,10 +20,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "sqlite", False):
         _use_sqlite_fallback()
     try:
-        return int(args.handler(args) or 0)
+        status = int(args.handler(args) or 0)
+        sys.stdout.flush()  # here, so that a closed pipe is caught below, not at exit
+        return status
     except DeckError as error:  # a slide names a missing demo or region: say where
         print(f"error: {error}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader has gone (`talk demos | head`): stop quietly, as Unix tools do, and
+        # point stdout at nothing so that the interpreter's last flush cannot fail too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
 
 
 def _parser() -> argparse.ArgumentParser:

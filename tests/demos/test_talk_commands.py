@@ -56,3 +56,21 @@ def test_db_init_twice_gives_the_same_rows_on_mysql(mysql_url: str) -> None:
     assert talk("db", "init", env={ENV_VAR: mysql_url}).returncode == 0
     assert stored_rows(mysql_url) == after_first
     assert [t[1:] for t in after_first[0]] == list(SEED_TODOS)
+
+
+def test_demos_into_a_pipe_nobody_reads_ends_quietly() -> None:
+    """`talk demos | head`: the reader has gone before talk writes; no traceback."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    with os.fdopen(write_end, "wb") as closed_pipe:
+        done = subprocess.run(
+            [sys.executable, "-m", "runner.cli", "demos"],
+            cwd=PROJECT_ROOT,
+            stdout=closed_pipe,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert done.stderr == ""
+    assert done.returncode == 141  # 128 + SIGPIPE, as a shell reports `head` cutting a tool
