@@ -4,6 +4,7 @@ import os
 import re
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 from demos import catalog
 from runner import database
@@ -28,9 +29,10 @@ Printed = dict[str, tuple[str, str, int | None]]  # id -> (stdout, stderr, code 
 
 
 def by_talk_run(url: str) -> Printed:
+    """Most demos side by side; then one by one those that share tables or print a timing."""
     env = {**os.environ, "TALK_DATABASE_URL": url, "TALK_OUTPUT_CAP_BYTES": str(CAP)}
-    printed: Printed = {}
-    for demo in catalog.DEMOS:
+
+    def talk_run(demo: catalog.Demo) -> tuple[str, str, int | None]:
         done = subprocess.run(
             [sys.executable, "-m", "runner.cli", "run", demo.id],
             cwd=PROJECT_ROOT,
@@ -41,7 +43,13 @@ def by_talk_run(url: str) -> Printed:
             check=False,
         )
         cut = "[runner] stopped" in done.stderr
-        printed[demo.id] = (done.stdout, done.stderr, None if cut else done.returncode)
+        return done.stdout, done.stderr, None if cut else done.returncode
+
+    alone = [d for d in catalog.DEMOS if d.needs_database or recordings.runs_alone(d)]
+    with ThreadPoolExecutor(4) as pool:
+        side_by_side = {d.id: pool.submit(talk_run, d) for d in catalog.DEMOS if d not in alone}
+        printed = {demo_id: future.result() for demo_id, future in side_by_side.items()}
+    printed.update({demo.id: talk_run(demo) for demo in alone})
     return printed
 
 
