@@ -16,6 +16,8 @@ from tests.harness.runner import LiveRunner, exit_of, settings, text_of
 # Small enough that about half the demos are cut (and their "[runner] stopped" note
 # shown), large enough that the others print everything.
 CAP = 200
+# Far above what any demo needs, so that even a machine under heavy load times none out.
+TIMEOUT_S = 180
 # What differs from one run to the next: timings and object addresses.
 _ADDRESS = re.compile(r"0x[0-9a-f]+")
 _NUMBER = re.compile(r"\d+(\.\d+)?")
@@ -30,7 +32,12 @@ Printed = dict[str, tuple[str, str, int | None]]  # id -> (stdout, stderr, code 
 
 def by_talk_run(url: str) -> Printed:
     """Most demos side by side; then one by one those that share tables or print a timing."""
-    env = {**os.environ, "TALK_DATABASE_URL": url, "TALK_OUTPUT_CAP_BYTES": str(CAP)}
+    env = {
+        **os.environ,
+        "TALK_DATABASE_URL": url,
+        "TALK_OUTPUT_CAP_BYTES": str(CAP),
+        "TALK_RUN_TIMEOUT_S": str(TIMEOUT_S),
+    }
 
     def talk_run(demo: catalog.Demo) -> tuple[str, str, int | None]:
         done = subprocess.run(
@@ -39,7 +46,7 @@ def by_talk_run(url: str) -> Printed:
             env=env,
             capture_output=True,
             text=True,
-            timeout=60,
+            timeout=TIMEOUT_S + 30,
             check=False,
         )
         cut = "[runner] stopped" in done.stderr
@@ -54,7 +61,9 @@ def by_talk_run(url: str) -> Printed:
 
 
 def by_recording(url: str) -> Printed:
-    made = recordings.record(catalog.DEMOS, settings(database_url=url, output_cap_bytes=CAP))
+    made = recordings.record(
+        catalog.DEMOS, settings(database_url=url, output_cap_bytes=CAP, run_timeout_s=TIMEOUT_S)
+    )
     printed: Printed = {}
     for demo_id, recording in made.items():
         stdout = "".join(text for name, text in recording.streams if name == "stdout")
@@ -65,11 +74,13 @@ def by_recording(url: str) -> Printed:
 
 
 def by_runner(url: str) -> Printed:
-    app = create_app(settings=settings(database_url=url, output_cap_bytes=CAP))
+    app = create_app(
+        settings=settings(database_url=url, output_cap_bytes=CAP, run_timeout_s=TIMEOUT_S)
+    )
     printed: Printed = {}
     with LiveRunner(app) as live:
         for demo in catalog.DEMOS:
-            events = live.stream(demo.id)
+            events = live.stream(demo.id, silence_s=TIMEOUT_S)
             end = exit_of(events)
             code = None if end["truncated"] else end["code"]
             printed[demo.id] = (text_of(events, "stdout"), text_of(events, "stderr"), code)  # type: ignore[assignment]

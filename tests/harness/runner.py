@@ -92,12 +92,15 @@ class LiveRunner:
         self.server.should_exit = True
         self.thread.join(15)
 
-    def stream(self, demo_id: str, **headers: str) -> list[Event]:
-        """Run a demo to its end; every event with the time it arrived."""
+    def stream(self, demo_id: str, *, silence_s: float = 30, **headers: str) -> list[Event]:
+        """Run a demo to its end; every event with the time it arrived.
+
+        silence_s is the longest wait for the next bytes before the client gives up.
+        """
         events: list[Event] = []
         started = time.monotonic()
         with (
-            httpx.Client(base_url=self.url, timeout=30) as client,
+            httpx.Client(base_url=self.url, timeout=silence_s) as client,
             client.stream("POST", f"/api/demos/{demo_id}/run", headers=headers) as response,
         ):
             assert response.status_code == 200, response.read()
