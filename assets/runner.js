@@ -4,11 +4,9 @@
    output stays and Run says how to start one.
 
    The contract with the deck's template: a demo is
-   <div class="demo" data-demo-id="ID" data-needs-database="true|false">, holding
+   <div class="demo" data-demo-id="ID">, holding
    .demo-code, then .demo-output > pre.demo-stream with span.stdout/span.stderr.
-   The wire format of the run stream is documented in runner/execution/events.py: each
-   stdout/stderr event is text to append as is (a line with its newline, or a
-   partial line), then one exit event with JSON data, last. */
+   The run stream it reads is described in docs/wire.md. */
 (function () {
   "use strict";
 

@@ -38,12 +38,16 @@ REMEDY = (
 )
 
 
+def configured_server() -> str | None:
+    """The server TALK_DATABASE_URL names, if any: the one place that reads it."""
+    return os.environ.get(ENV_VAR, "").strip() or None
+
+
 def database_url(talk_url: str) -> URL:
     """The URL a demo really connects to: the server of TALK_DATABASE_URL, the demo's driver."""
     demo_url = make_url(talk_url)
-    override = os.environ.get(ENV_VAR, "").strip()
     url = driver_url(
-        override or demo_url,
+        configured_server() or demo_url,
         asynchronous=demo_url.get_driver_name() in _ASYNC_DRIVERS,
     )
     _explain_connection_failures(url)

@@ -2,15 +2,17 @@
 build the deck, serve it with its runner, and measure it all."""
 
 import argparse
+import asyncio
 import os
-import subprocess
+import signal
 import sys
 from collections.abc import Sequence
 
 from demos import catalog
 from demos.connection import ENV_VAR, connection_failure, describe, driver_url
 from runner.deck.slides import DeckError
-from runner.settings import SQLITE_FILE, get_settings, sqlite_url
+from runner.execution.events import Output
+from runner.settings import PROJECT_ROOT, SQLITE_FILE, get_settings, sqlite_url
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -18,10 +20,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "sqlite", False):
         _use_sqlite_fallback()
     try:
-        return int(args.handler(args) or 0)
+        status = int(args.handler(args) or 0)
+        sys.stdout.flush()  # here, so that a closed pipe is caught below, not at exit
+        return status
     except DeckError as error:  # a slide names a missing demo or region: say where
         print(f"error: {error}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader has gone (`talk demos | head`): stop quietly, as Unix tools do, and
+        # point stdout at nothing so that the interpreter's last flush cannot fail too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -80,8 +89,8 @@ def _use_sqlite_fallback() -> None:
     from runner import database
 
     SQLITE_FILE.parent.mkdir(parents=True, exist_ok=True)
+    # The flag is shorthand for the variable, set before anything reads the settings.
     os.environ[ENV_VAR] = sqlite_url()
-    get_settings.cache_clear()
     database.init(sqlite_url())
     print(
         f"backend: SQLite (embedded fallback, {sqlite_url()}); SLEEP() is emulated",
@@ -106,9 +115,28 @@ def _run_demo(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    # The child inherits our stdout and stderr, so its output reaches the terminal
-    # as it is printed; -u keeps Python from buffering it on the way.
-    return subprocess.call([sys.executable, "-u", "-m", demo.module])
+    from runner.execution import processes
+    from runner.execution.direct import run_to_end
+    from runner.execution.runs import Limits
+
+    settings = get_settings()
+    run = run_to_end(
+        demo.module,
+        limits=Limits(settings.run_timeout_s, settings.output_cap_bytes),
+        env=processes.child_environment(settings.database_url),
+        cwd=PROJECT_ROOT,
+        on_output=_to_terminal,
+    )
+    try:
+        return asyncio.run(run).code
+    except KeyboardInterrupt:  # the run has ended the demo's group on its way out
+        return 130
+
+
+def _to_terminal(output: Output) -> None:
+    stream = sys.stdout if output.stream == "stdout" else sys.stderr
+    stream.write(output.text)
+    stream.flush()
 
 
 def _init_database(_args: argparse.Namespace) -> int:

@@ -16,9 +16,9 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from benchmarks.browser import CHROMIUM, CHROMIUM_FLAGS
-from demos.connection import ENV_VAR
+from demos.connection import configured_server
 from runner import database
-from runner.settings import TALK_URL, get_settings
+from runner.settings import TALK_URL
 
 pytest_plugins = ["tests.harness.fixtures", "tests.harness.toy_deck"]
 
@@ -52,23 +52,19 @@ def _as_pymysql(url: str) -> URL:
 
 
 @pytest.fixture(scope="session")
-def mysql_url() -> Iterator[str]:
-    """A seeded MySQL/MariaDB, exported as TALK_DATABASE_URL for every demo started."""
-    configured = os.environ.get(ENV_VAR)
+def mysql_url() -> str:
+    """A seeded MySQL/MariaDB: the one TALK_DATABASE_URL names, else the first found.
+
+    Tests hand it on explicitly (settings, a child's environment); nothing rewrites
+    this process's environment.
+    """
+    configured = configured_server()
     candidates = [configured] if configured else list(_CANDIDATE_URLS)
     found = next((u for u in candidates if _reachable(_as_pymysql(u))), None)
     if found is None:
         unavailable(f"no MySQL/MariaDB reachable at {', '.join(candidates)}")
-    previous = os.environ.get(ENV_VAR)
-    os.environ[ENV_VAR] = found
-    get_settings.cache_clear()
     database.init(found)
-    yield found
-    if previous is None:
-        os.environ.pop(ENV_VAR, None)
-    else:
-        os.environ[ENV_VAR] = previous
-    get_settings.cache_clear()
+    return found
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ from demos.catalog import Demo
 from runner.deck import recordings
 from runner.deck.notebook import notebook, write
 from runner.deck.slides import Deck, DeckError, Location, read, section_files
-from runner.settings import PROJECT_ROOT, get_settings
+from runner.settings import PROJECT_ROOT, Settings, get_settings
 
 __all__ = ["DeckError", "build"]
 
@@ -40,6 +40,7 @@ def build(
     build_dir: Path | None = None,
     demos: Sequence[Demo] = catalog.DEMOS,
     assets_dir: Path = ASSETS_DIR,
+    settings: Settings | None = None,
 ) -> Path:
     """Build the deck and return the path of its index.html.
 
@@ -50,13 +51,14 @@ def build(
 
     Raises DeckError (``file:line: sentence``) for any mistake in the slides.
     """
-    target = build_dir or get_settings().build_dir
+    settings = settings or get_settings()
+    target = build_dir or settings.build_dir
     deck = read(section_files(slides_dir), demos, assets_dir)
     _check_reveal()
     target.mkdir(parents=True, exist_ok=True)
     kept = recordings.load(target)
     if record:
-        kept.update(recordings.record(_shown(deck)))
+        kept.update(recordings.record(_shown(deck), settings))
         recordings.save(target, kept)
     valid = {d.id: r for d in demos if (r := recordings.current(kept, d)) is not None}
     nb = notebook(deck, valid)

@@ -10,7 +10,6 @@ import asyncio
 import hashlib
 import json
 import os
-import signal
 import sys
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -21,11 +20,15 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from demos.catalog import Demo
-from demos.connection import ENV_VAR
-from runner.settings import get_settings
+from runner.execution import processes
+from runner.execution.direct import run_to_end
+from runner.execution.runs import Limits
+from runner.settings import PROJECT_ROOT, Settings, get_settings
 
 CACHE_NAME = "recordings.json"
 _BACKENDS = {"mysql": "MySQL", "mariadb": "MariaDB", "sqlite": "SQLite"}
+# What these print is a measurement, which other runs beside them would skew.
+_TIMING_SENSITIVE = frozenset({"cpu-bound", "payoff"})
 
 
 @dataclass(frozen=True)
@@ -36,21 +39,16 @@ class Recording:
     returncode: int
     source_sha256: str
 
-    @property
-    def day(self) -> str:
-        return self.date[:10]
-
 
 def fingerprint(demo: Demo) -> str:
     return hashlib.sha256(demo.path.read_bytes()).hexdigest()
 
 
-def backend(demo: Demo) -> str:
+def backend(demo: Demo, settings: Settings) -> str:
     """What the recording ran on: the database server's kind, or Python for the rest."""
     if not demo.needs_database:
         return f"Python {sys.version_info.major}.{sys.version_info.minor}"
-    url = os.environ.get(ENV_VAR) or get_settings().database_url
-    name = make_url(url).get_backend_name()
+    name = make_url(settings.database_url).get_backend_name()
     return _BACKENDS.get(name, name)
 
 
@@ -79,79 +77,63 @@ def current(recordings: dict[str, Recording], demo: Demo) -> Recording | None:
     return recording
 
 
-def record(demos: Sequence[Demo]) -> dict[str, Recording]:
-    """Run each demo once and keep what it printed.
+def record(demos: Sequence[Demo], settings: Settings | None = None) -> dict[str, Recording]:
+    """Run each demo once, as ``talk run`` and the runner do, and keep what it printed.
 
-    Demos without a database run side by side; database demos run one after
-    another in talk order, because they share tables (one creates what the next reads).
     The runs get an event loop of their own on a worker thread, so a caller that is
     itself inside a running loop (a server, a browser test driver) can record too.
     """
+    settings = settings or get_settings()
     with ThreadPoolExecutor(max_workers=1) as worker:
-        return worker.submit(asyncio.run, _record_all(demos)).result()
+        return worker.submit(asyncio.run, _record_all(demos, settings)).result()
 
 
-async def _record_all(demos: Sequence[Demo]) -> dict[str, Recording]:
-    settings = get_settings()
+def runs_alone(demo: Demo) -> bool:
+    """Whether the demo is recorded with nothing else running: what it prints is a timing."""
+    return demo.id in _TIMING_SENSITIVE
+
+
+async def _record_all(demos: Sequence[Demo], settings: Settings) -> dict[str, Recording]:
+    """Every demo's recording, in the order given.
+
+    Demos without a database run side by side. Database demos run one after another
+    in talk order, because they share tables (one creates what the next reads). Demos
+    that print a timing run last, one at a time, so nothing else skews what they measure.
+    """
     slots = asyncio.Semaphore(max(os.cpu_count() or 1, 1))
+    results: dict[str, Recording] = {}
 
-    async def alone(demo: Demo) -> Recording:
+    async def side_by_side(demo: Demo) -> None:
         async with slots:
-            return await _run(demo, settings.run_timeout_s, settings.output_cap_bytes)
+            results[demo.id] = await _run(demo, settings)
 
-    async def database_lane() -> list[Recording]:
-        return [
-            await _run(d, settings.run_timeout_s, settings.output_cap_bytes)
-            for d in demos
-            if d.needs_database
-        ]
+    async def one_by_one(lane: list[Demo]) -> None:
+        for demo in lane:
+            results[demo.id] = await _run(demo, settings)
 
-    free = [d for d in demos if not d.needs_database]
-    lane, others = await asyncio.gather(database_lane(), asyncio.gather(*(alone(d) for d in free)))
-    results = dict(zip([d.id for d in demos if d.needs_database], lane, strict=True))
-    results.update(zip([d.id for d in free], others, strict=True))
+    shared = [d for d in demos if not runs_alone(d)]
+    await asyncio.gather(
+        one_by_one([d for d in shared if d.needs_database]),
+        *(side_by_side(d) for d in shared if not d.needs_database),
+    )
+    await one_by_one([d for d in demos if runs_alone(d)])
     return {demo.id: results[demo.id] for demo in demos}
 
 
-async def _run(demo: Demo, timeout_s: float, cap_bytes: int) -> Recording:
+async def _run(demo: Demo, settings: Settings) -> Recording:
     sha = fingerprint(demo)
     started = datetime.now(UTC).isoformat(timespec="seconds")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(_import_roots(demo))}
-    # A session of its own, so a timeout can kill the demo and anything it started.
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-u",
-        "-m",
-        demo.module,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env=env,
-        start_new_session=True,
-        limit=cap_bytes,
-    )
     streams: list[tuple[str, str]] = []
-    budget = [cap_bytes]
-
-    async def pump(name: str, reader: asyncio.StreamReader) -> None:
-        # Both pipes are read while the demo runs, so a full pipe never stalls it.
-        while line := await reader.readline():
-            if budget[0] > 0:
-                budget[0] -= len(line)
-                streams.append((name, line.decode("utf-8", "replace")))
-
-    assert process.stdout is not None and process.stderr is not None
-    try:
-        await asyncio.wait_for(
-            asyncio.gather(
-                pump("stdout", process.stdout), pump("stderr", process.stderr), process.wait()
-            ),
-            timeout_s,
-        )
-    except TimeoutError:
-        os.killpg(process.pid, signal.SIGKILL)
-        await process.wait()
-        streams.append(("stderr", f"(stopped after {timeout_s:g} s)\n"))
-    return Recording(_merged(streams), started, backend(demo), process.returncode or 0, sha)
+    env = processes.child_environment(settings.database_url)
+    env["PYTHONPATH"] = os.pathsep.join(_import_roots(demo))
+    end = await run_to_end(
+        demo.module,
+        limits=Limits(settings.run_timeout_s, settings.output_cap_bytes),
+        env=env,
+        cwd=PROJECT_ROOT,
+        on_output=lambda output: streams.append((output.stream, output.text)),
+    )
+    return Recording(_merged(streams), started, backend(demo, settings), end.code, sha)
 
 
 def _merged(streams: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -1,24 +1,13 @@
-"""What a run sends to the slide, and how it is framed as server-sent events.
+"""What a run of a demo produces: pieces of its output, then its end.
 
-The stream of ``POST /api/demos/{id}/run`` is, exactly:
-
-* any number of ``event: stdout`` / ``event: stderr`` events. Each carries one line
-  of the demo's output *with* its newline, or a partial line *without* one, sent
-  when the demo pauses or stops mid-line. The text goes on the wire as one
-  ``data:`` field per line, so ``"x\\n"`` is framed ``data: x`` + ``data:``; an SSE
-  parser joins the fields with ``"\\n"`` and gets back exactly ``"x\\n"``. A client
-  appends each event's data as it is, and lines end where the demo ended them.
-* then one ``event: exit`` whose data is JSON
-  ``{"code": int, "elapsed_s": float, "timed_out": bool, "truncated": bool}``, last.
-
-SSE treats CR, LF and CRLF alike as line ends, so a CR cannot travel inside data:
-``"\\r\\n"`` becomes ``"\\n"``, and a lone ``"\\r"`` (a progress bar redrawing its
-line) ends the line as well. Bytes that are not UTF-8 arrive as U+FFFD.
+These are the events the web service streams to a slide (docs/wire.md is that
+contract) and that `talk run` and `talk build --record` print or keep. Output is
+cut into lines as the slide shows them: CR, LF and CRLF each end a line, and a line
+ends in "\\n"; bytes that are not UTF-8 become U+FFFD.
 """
 
 import codecs
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Literal
 
 StreamName = Literal["stdout", "stderr"]
@@ -39,17 +28,6 @@ class Exit:
 
 
 Event = Output | Exit
-
-
-def encode(event: Event) -> bytes:
-    """The event in the SSE wire format, ending with the blank line that dispatches it."""
-    name: str
-    if isinstance(event, Output):
-        name, data = event.stream, event.text
-    else:
-        name, data = "exit", json.dumps(asdict(event))
-    fields = [f"event: {name}", *(f"data: {line}" for line in data.split("\n"))]
-    return ("\n".join(fields) + "\n\n").encode()
 
 
 class LineBuffer:

@@ -27,7 +27,7 @@ IDLE_FLUSH_S = 0.05
 # process that left the group (setsid) can hold a pipe open longer than this.
 DRAIN_S = 1.0
 _CHUNK = 64 * 1024
-_log = logging.getLogger("uvicorn.error")
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ class Run:
             code, timed_out = await self._outcome(readers)
         except Exception as error:
             # Never leave the client waiting for an exit event that will not come.
-            _log.exception("run of process group %d failed", self.process.pgid)
+            logger.exception("run of process group %d failed", self.process.pgid)
             self._queue.put_nowait(Output("stderr", f"[runner] error: {error!r}\n"))
             code, timed_out = -1, False
         finally:
@@ -176,10 +176,9 @@ class RunPool:
         try:
             if run is not None:
                 await run.stop()
-        finally:
-            # Only now: a stop cut short leaves the run for stop_all() at shutdown.
-            if run is not None:
+                # Not in finally: a stop cut short leaves the run for stop_all() at shutdown.
                 self._runs.discard(run)
+        finally:
             self._taken -= 1
 
     async def stop_all(self) -> None:

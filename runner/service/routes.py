@@ -13,7 +13,7 @@ from runner.execution import processes
 from runner.execution.forkserver import ForkServer
 from runner.execution.runs import Limits, Run, RunPool
 from runner.service.health import HealthCheck
-from runner.service.stream import RunStreamResponse
+from runner.service.stream import STREAM_MARGIN_S, RunStreamResponse
 from runner.settings import PROJECT_ROOT, Settings
 
 
@@ -62,11 +62,8 @@ class Problem(BaseModel):
 _RUN_STREAM_DOC: dict[int | str, dict[str, Any]] = {
     200: {
         "description": (
-            "Server-sent events: `stdout` and `stderr` events, each one line of output "
-            "with its newline (or a partial line without one, when the demo pauses or "
-            "stops mid-line), then exactly one `exit` event, last, whose data is JSON "
-            '`{"code": int, "elapsed_s": float, "timed_out": bool, "truncated": bool}`. '
-            "Closing the connection stops the run."
+            "Server-sent events: the demo's output as `stdout` and `stderr` events, then "
+            "one `exit` event, last. The contract is docs/wire.md in the project."
         ),
     },
     **{
@@ -149,4 +146,8 @@ async def run_demo(demo_id: str, state: State) -> RunStreamResponse:
     except BaseException:
         await state.pool.finish(run)
         raise
-    return RunStreamResponse(run, on_close=lambda: state.pool.finish(run))
+    return RunStreamResponse(
+        run,
+        on_close=lambda: state.pool.finish(run),
+        deadline_s=settings.run_timeout_s + STREAM_MARGIN_S,
+    )

@@ -1,13 +1,25 @@
-"""The response that streams a run to the slide, and stops the run when the slide leaves."""
+"""The response that streams a run to the slide, and stops the run when the slide leaves.
+
+The stream's contract (events, fields, order, limits) is written once, in docs/wire.md.
+The framing is FastAPI's own (:func:`fastapi.sse.format_sse_event`); this module adds
+what a run needs on top of it: the run stops the moment the client goes away, and a
+client cannot hold a place in the pool by not reading, or by reading very slowly.
+FastAPI's ``EventSourceResponse`` is for endpoints that yield: its sending loop is
+FastAPI's, with no place for a send limit or a deadline, so ours is a Starlette
+``StreamingResponse`` that sends FastAPI's frames itself.
+"""
 
 import asyncio
+import json
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import asdict
 
-from starlette.responses import Response
+from fastapi.sse import format_sse_event
+from starlette.responses import StreamingResponse
 from starlette.types import Message, Receive, Scope, Send
 
-from runner.execution.events import encode
+from runner.execution.events import Event, Output
 from runner.execution.runs import Run
 
 logger = logging.getLogger(__name__)
@@ -16,56 +28,73 @@ logger = logging.getLogger(__name__)
 # waits once uvicorn's write buffer is full, which a reading client empties in
 # milliseconds, so a live slide never comes near this.
 SEND_STALL_S = 2.0
+# How long the whole stream may last beyond the run's time limit. A run ends by
+# then on its own (the limit, then at most the stop grace, the reaping and the
+# drain, about 3 s); only a client reading very slowly is still being sent to.
+STREAM_MARGIN_S = 5.0
 
 
-class RunStreamResponse(Response):
+def frame(event: Event) -> bytes:
+    """The event as server-sent event bytes, ending with the blank line that dispatches it."""
+    if isinstance(event, Output):
+        return format_sse_event(event=event.stream, data_str=event.text)
+    return format_sse_event(event="exit", data_str=json.dumps(asdict(event)))
+
+
+class RunStreamResponse(StreamingResponse):
     """Sends each event of a run the moment it is queued, as ``text/event-stream``.
 
     It listens for the client going away the whole time, not only when it next
     writes: a demo that is sleeping writes nothing, and must still be stopped at
-    once when the presenter clicks Stop. ``on_close`` runs however the stream ends.
+    once when the presenter clicks Stop. Each send may stall for SEND_STALL_S at
+    most, and the whole stream lasts deadline_s at most. ``on_close`` runs however
+    the stream ends.
     """
 
     media_type = "text/event-stream"
 
-    def __init__(self, run: Run, on_close: Callable[[], Awaitable[None]]) -> None:
-        self.run = run
+    def __init__(
+        self, run: Run, *, on_close: Callable[[], Awaitable[None]], deadline_s: float
+    ) -> None:
+        super().__init__(frame(event) async for event in run)
         self.on_close = on_close
-        self.status_code = 200
-        self.background = None
-        # No body and so no Content-Length: the stream ends when the run does.
-        self.init_headers({"cache-control": "no-cache", "x-accel-buffering": "no"})
+        self.deadline_s = deadline_s
+        # As FastAPI sends its own event streams: no caching, no proxy buffering.
+        self.headers["cache-control"] = "no-cache"
+        self.headers["x-accel-buffering"] = "no"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
-            forward = asyncio.create_task(self._forward(send))
-            gone = asyncio.create_task(_client_gone(receive))
-            try:
-                await asyncio.wait({forward, gone}, return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                forward.cancel()
-                gone.cancel()
-            if forward.done() and not forward.cancelled():
-                forward.result()  # an error while sending is the server's to log
+            async with asyncio.timeout(self.deadline_s) as deadline:
+                forward = asyncio.create_task(self.stream_response(_stall_limited(send)))
+                gone = asyncio.create_task(_client_gone(receive))
+                try:
+                    await asyncio.wait({forward, gone}, return_when=asyncio.FIRST_COMPLETED)
+                finally:
+                    forward.cancel()
+                    gone.cancel()
+                if forward.done() and not forward.cancelled():
+                    forward.result()  # an error while sending is the server's to log
         except TimeoutError:
             # Leaving the response unfinished makes uvicorn drop the connection.
-            logger.warning("a client stopped reading for %g s; its run is stopped", SEND_STALL_S)
+            if deadline.expired():
+                logger.warning(
+                    "a stream lasted %g s, its deadline; its run is stopped", self.deadline_s
+                )
+            else:
+                logger.warning(
+                    "a client stopped reading for %g s; its run is stopped", SEND_STALL_S
+                )
         finally:
             await self.on_close()
 
-    async def _forward(self, send: Send) -> None:
-        async def send_in_time(message: Message) -> None:
-            async with asyncio.timeout(SEND_STALL_S):
-                await send(message)
 
-        await send_in_time(
-            {"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers}
-        )
-        async for event in self.run:
-            await send_in_time(
-                {"type": "http.response.body", "body": encode(event), "more_body": True}
-            )
-        await send_in_time({"type": "http.response.body", "body": b"", "more_body": False})
+def _stall_limited(send: Send) -> Send:
+    async def send_in_time(message: Message) -> None:
+        async with asyncio.timeout(SEND_STALL_S):
+            await send(message)
+
+    return send_in_time
 
 
 async def _client_gone(receive: Receive) -> None:

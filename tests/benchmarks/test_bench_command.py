@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from benchmarks import payoff
 from runner.settings import PROJECT_ROOT
 
 
@@ -42,3 +43,13 @@ def test_an_unknown_benchmark_is_refused() -> None:
     )
     assert done.returncode == 2
     assert "invalid choice: 'nonsense'" in done.stderr
+
+
+def test_a_quick_payoff_run_leaves_the_talks_picture_alone() -> None:
+    quick = payoff.plot_file(quick=True)
+    assert payoff.plot_file(quick=False) == PROJECT_ROOT / "assets" / "payoff.svg"
+    assert quick != payoff.plot_file(quick=False)
+    ignored = subprocess.run(
+        ["git", "check-ignore", "--quiet", str(quick)], cwd=PROJECT_ROOT, check=False
+    )
+    assert ignored.returncode == 0, f"{quick} would be committed"

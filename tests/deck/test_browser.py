@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from runner.deck import builder
+from runner.settings import Settings
 from tests.harness.preview import serving
 
 pytestmark = pytest.mark.browser
@@ -47,7 +48,11 @@ WALK_SLIDES = """() => {
 @pytest.fixture(scope="module")
 def deck_url(tmp_path_factory: pytest.TempPathFactory, mysql_url: str) -> Iterator[str]:
     """The talk with recorded output, so output boxes hold real text, served on loopback."""
-    index = builder.build(build_dir=tmp_path_factory.mktemp("deck"), record=True)
+    index = builder.build(
+        build_dir=tmp_path_factory.mktemp("deck"),
+        record=True,
+        settings=Settings(database_url=mysql_url),
+    )
     with serving(index.parent) as url:
         yield url
 

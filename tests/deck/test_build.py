@@ -150,7 +150,7 @@ def test_a_code_slide_renders_the_runner_contract(toy: ToyDeck) -> None:
     html = build(toy).read_text()
     assert html.count('<div class="demo" ') == 2
     demo = re.search(
-        r'<div class="demo" data-demo-id="hello" data-needs-database="false">\s*'
+        r'<div class="demo" data-demo-id="hello">\s*'
         r'<div class="demo-code">(?P<code>.*?)</div>\s*</div>\s*'
         r'<div class="demo-output" data-source="none">\s*'
         r'<pre class="demo-stream"></pre>',

@@ -4,17 +4,7 @@ import pytest
 
 from demos import catalog
 from demos.connection import ENV_VAR
-from runner import database
-from tests.harness.demo_runs import DemoRun, environment, run_all
-
-
-@pytest.fixture(scope="session")
-def seeded_sqlite_url(sqlite_url: str) -> str:
-    """sqlite_url, surely seeded: database.init follows TALK_DATABASE_URL, which
-    mysql_url may already have pointed at MySQL when sqlite_url seeded its file."""
-    with environment(ENV_VAR, sqlite_url):
-        database.init(sqlite_url)
-    return sqlite_url
+from tests.harness.demo_runs import DemoRun, run_all
 
 
 @pytest.fixture(scope="session")
@@ -26,7 +16,7 @@ def plain_runs() -> dict[str, DemoRun]:
 @pytest.fixture(scope="session", params=["mysql", "sqlite"])
 def backend_url(request: pytest.FixtureRequest) -> str:
     """The seeded database the database demos run against: MariaDB, then SQLite."""
-    fixture = "mysql_url" if request.param == "mysql" else "seeded_sqlite_url"
+    fixture = "mysql_url" if request.param == "mysql" else "sqlite_url"
     return str(request.getfixturevalue(fixture))
 
 

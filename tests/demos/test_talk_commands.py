@@ -76,3 +76,21 @@ def test_db_init_creates_the_database_a_fresh_server_lacks(mysql_url: str) -> No
         with server.begin() as conn:
             conn.execute(drop)
         server.dispose()
+
+
+def test_demos_into_a_pipe_nobody_reads_ends_quietly() -> None:
+    """`talk demos | head`: the reader has gone before talk writes; no traceback."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    with os.fdopen(write_end, "wb") as closed_pipe:
+        done = subprocess.run(
+            [sys.executable, "-m", "runner.cli", "demos"],
+            cwd=PROJECT_ROOT,
+            stdout=closed_pipe,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert done.stderr == ""
+    assert done.returncode == 141  # 128 + SIGPIPE, as a shell reports `head` cutting a tool

@@ -10,9 +10,9 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import closing, contextmanager
+from contextlib import closing
 from dataclasses import dataclass
 
 import pymysql
@@ -61,19 +61,6 @@ def run_all(demos: Iterable[catalog.Demo], env: Mapping[str, str]) -> dict[str, 
         if demo.id in RUN_ALONE:
             runs[demo.id] = run_module(demo.module, env)
     return runs
-
-
-@contextmanager
-def environment(name: str, value: str) -> Iterator[None]:
-    previous = os.environ.get(name)
-    os.environ[name] = value
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = previous
 
 
 def stored_rows(url: str) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:

@@ -66,9 +66,15 @@ def free_port() -> int:
 class LiveRunner:
     """uvicorn serving an app in a thread of its own, as `talk serve` would."""
 
-    def __init__(self, app: FastAPI) -> None:
+    def __init__(self, app: FastAPI, *, send_buffer_bytes: int | None = None) -> None:
+        """send_buffer_bytes fixes the kernel's send buffer of every connection (no
+        autotuning), so that a slow client's pace reaches the app, not megabytes of buffer."""
         self.app = app
-        self.port = free_port()
+        listener = socket.socket()
+        if send_buffer_bytes is not None:
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, send_buffer_bytes)
+        listener.bind(("127.0.0.1", 0))
+        self.port = int(listener.getsockname()[1])
         self.url = f"http://127.0.0.1:{self.port}"
         self.server = uvicorn.Server(
             uvicorn.Config(
@@ -79,7 +85,9 @@ class LiveRunner:
                 timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
             )
         )
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [listener]}, daemon=True
+        )
 
     def __enter__(self) -> "LiveRunner":
         self.thread.start()
@@ -93,12 +101,15 @@ class LiveRunner:
         self.server.should_exit = True
         self.thread.join(15)
 
-    def stream(self, demo_id: str, **headers: str) -> list[Event]:
-        """Run a demo to its end; every event with the time it arrived."""
+    def stream(self, demo_id: str, *, silence_s: float = 30, **headers: str) -> list[Event]:
+        """Run a demo to its end; every event with the time it arrived.
+
+        silence_s is the longest wait for the next bytes before the client gives up.
+        """
         events: list[Event] = []
         started = time.monotonic()
         with (
-            httpx.Client(base_url=self.url, timeout=30) as client,
+            httpx.Client(base_url=self.url, timeout=silence_s) as client,
             client.stream("POST", f"/api/demos/{demo_id}/run", headers=headers) as response,
         ):
             assert response.status_code == 200, response.read()

@@ -12,6 +12,8 @@ import sys
 
 import sqlalchemy  # already imported by the fork server: the library a run could taint
 
+from demos.connection import configured_server
+
 HELPER = "tests.harness.fixture_demos.isolation_helper"
 MARK = "_talk_isolation_mark"
 ENV_MARK = "TALK_ISOLATION_MARK"
@@ -26,7 +28,7 @@ def main() -> None:
         "builtins_global": getattr(builtins, MARK, None),
         "module_global": globals().get(MARK),
         "helper_imported": HELPER in sys.modules,
-        "database_url": os.environ.get("TALK_DATABASE_URL"),
+        "database_url": configured_server(),
         "stdin": os.readlink("/proc/self/fd/0"),
     }
     # The traces: each would be seen by a later run sharing this process.

@@ -1,0 +1,116 @@
+"""One way to run a demo: `talk run`, `talk build --record` and the runner print the same."""
+
+import os
+import re
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+from demos import catalog
+from runner import database
+from runner.deck import recordings
+from runner.service.app import create_app
+from runner.settings import PROJECT_ROOT
+from tests.harness.runner import LiveRunner, exit_of, settings, text_of
+
+# Small enough that about half the demos are cut (and their "[runner] stopped" note
+# shown), large enough that the others print everything.
+CAP = 200
+# Far above what any demo needs, so that even a machine under heavy load times none out.
+TIMEOUT_S = 180
+# What differs from one run to the next: timings and object addresses.
+_ADDRESS = re.compile(r"0x[0-9a-f]+")
+_NUMBER = re.compile(r"\d+(\.\d+)?")
+
+
+def normalised(text: str) -> str:
+    return _NUMBER.sub("N", _ADDRESS.sub("0x?", text))
+
+
+Printed = dict[str, tuple[str, str, int | None]]  # id -> (stdout, stderr, code when not cut)
+
+
+def by_talk_run(url: str) -> Printed:
+    """Most demos side by side; then one by one those that share tables or print a timing."""
+    env = {
+        **os.environ,
+        "TALK_DATABASE_URL": url,
+        "TALK_OUTPUT_CAP_BYTES": str(CAP),
+        "TALK_RUN_TIMEOUT_S": str(TIMEOUT_S),
+    }
+
+    def talk_run(demo: catalog.Demo) -> tuple[str, str, int | None]:
+        done = subprocess.run(
+            [sys.executable, "-m", "runner.cli", "run", demo.id],
+            cwd=PROJECT_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT_S + 30,
+            check=False,
+        )
+        cut = "[runner] stopped" in done.stderr
+        return done.stdout, done.stderr, None if cut else done.returncode
+
+    alone = [d for d in catalog.DEMOS if d.needs_database or recordings.runs_alone(d)]
+    with ThreadPoolExecutor(4) as pool:
+        side_by_side = {d.id: pool.submit(talk_run, d) for d in catalog.DEMOS if d not in alone}
+        printed = {demo_id: future.result() for demo_id, future in side_by_side.items()}
+    printed.update({demo.id: talk_run(demo) for demo in alone})
+    return printed
+
+
+def by_recording(url: str) -> Printed:
+    made = recordings.record(
+        catalog.DEMOS, settings(database_url=url, output_cap_bytes=CAP, run_timeout_s=TIMEOUT_S)
+    )
+    printed: Printed = {}
+    for demo_id, recording in made.items():
+        stdout = "".join(text for name, text in recording.streams if name == "stdout")
+        stderr = "".join(text for name, text in recording.streams if name == "stderr")
+        cut = "[runner] stopped" in stderr
+        printed[demo_id] = (stdout, stderr, None if cut else recording.returncode)
+    return printed
+
+
+def by_runner(url: str) -> Printed:
+    app = create_app(
+        settings=settings(database_url=url, output_cap_bytes=CAP, run_timeout_s=TIMEOUT_S)
+    )
+    printed: Printed = {}
+    with LiveRunner(app) as live:
+        for demo in catalog.DEMOS:
+            events = live.stream(demo.id, silence_s=TIMEOUT_S)
+            end = exit_of(events)
+            code = None if end["truncated"] else end["code"]
+            printed[demo.id] = (text_of(events, "stdout"), text_of(events, "stderr"), code)  # type: ignore[assignment]
+    return printed
+
+
+def test_talk_run_recording_and_the_runner_print_the_same_for_every_demo(mysql_url: str) -> None:
+    """Each path runs every demo in talk order against a freshly seeded database.
+
+    Compared per demo: stdout and stderr, after replacing every number by N and every
+    address by 0x? (timings and object ids differ between any two runs), and the exit
+    code unless the cap cut the run (then the demo is killed at a moment that races
+    with its own exit). Cut runs must carry the same "[runner] stopped" note.
+    """
+    printed = {}
+    for path, run_all in [
+        ("talk run", by_talk_run),
+        ("talk build --record", by_recording),
+        ("the runner", by_runner),
+    ]:
+        database.init(mysql_url)
+        printed[path] = {
+            demo_id: (normalised(out), normalised(err), code)
+            for demo_id, (out, err, code) in run_all(mysql_url).items()
+        }
+
+    cut = [i for i, (_, err, _) in printed["the runner"].items() if "[runner] stopped" in err]
+    assert 3 <= len(cut) < len(catalog.DEMOS), cut  # the cap cut some demos, not all
+    whole = printed["the runner"]
+    assert all(code == 0 for i, (_, _, code) in whole.items() if i not in cut), whole
+    for path in ("talk run", "talk build --record"):
+        for demo in catalog.DEMOS:
+            assert printed[path][demo.id] == whole[demo.id], (path, demo.id)
