@@ -4,10 +4,11 @@ The stream of ``POST /api/demos/{id}/run`` is, exactly:
 
 * any number of ``event: stdout`` / ``event: stderr`` events. Each carries one line
   of the demo's output *with* its newline, or a partial line *without* one, sent
-  when the demo pauses or stops mid-line. The text goes on the wire as one
-  ``data:`` field per line, so ``"x\\n"`` is framed ``data: x`` + ``data:``; an SSE
-  parser joins the fields with ``"\\n"`` and gets back exactly ``"x\\n"``. A client
-  appends each event's data as it is, and lines end where the demo ended them.
+  when the demo pauses or stops mid-line, or when the line passes 64 Ki characters.
+  The text goes on the wire as one ``data:`` field per line, so ``"x\\n"`` is
+  framed ``data: x`` + ``data:``; an SSE parser joins the fields with ``"\\n"``
+  and gets back exactly ``"x\\n"``. A client appends each event's data as it is,
+  and lines end where the demo ended them.
 * then one ``event: exit`` whose data is JSON
   ``{"code": int, "elapsed_s": float, "timed_out": bool, "truncated": bool}``, last.
 
@@ -52,8 +53,14 @@ def encode(event: Event) -> bytes:
     return ("\n".join(fields) + "\n\n").encode()
 
 
+# The longest unfinished line held back: past it, the part so far is sent as is, so a
+# line without a newline is counted against the output cap as it arrives and never
+# grows in memory.
+MAX_PARTIAL_CHARS = 64 * 1024
+
+
 class LineBuffer:
-    """Bytes from one pipe in, whole lines out; holds the unfinished last line."""
+    """Bytes from one pipe in, lines out; holds the unfinished last line, up to a bound."""
 
     def __init__(self) -> None:
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
@@ -65,7 +72,8 @@ class LineBuffer:
         return bool(self._pending)
 
     def feed(self, data: bytes) -> list[str]:
-        """The lines completed by data, each ending in "\\n"."""
+        """The lines completed by data, each ending in "\\n", then the unfinished one if
+        it has grown past MAX_PARTIAL_CHARS (without a newline)."""
         text = self._decoder.decode(data)
         if not text:
             return []
@@ -76,7 +84,10 @@ class LineBuffer:
         self._after_cr = text.endswith("\r")
         text = self._pending + text.replace("\r\n", "\n").replace("\r", "\n")
         *lines, self._pending = text.split("\n")
-        return [line + "\n" for line in lines]
+        completed = [line + "\n" for line in lines]
+        if len(self._pending) >= MAX_PARTIAL_CHARS:
+            completed.append(self.take_partial())
+        return completed
 
     def take_partial(self, *, final: bool = False) -> str:
         """The unfinished line so far (with any half character, when final)."""
