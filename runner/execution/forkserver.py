@@ -87,6 +87,7 @@ class ForkServer:
             str(theirs.fileno()),
             pass_fds=[theirs.fileno()],
             cwd=cwd,
+            env=orphans.placeholder_environment(),
             stdin=asyncio.subprocess.DEVNULL,
         )
         theirs.close()

@@ -71,7 +71,10 @@ def _serve(control: socket.socket) -> dict[str, Any]:
                 os.read(wake_r, 4096)
                 _report_exits(control, runs)
                 continue
-            message, fds, _flags, _addr = socket.recv_fds(control, MAX_MESSAGE, 2)
+            try:
+                message, fds, _flags, _addr = socket.recv_fds(control, MAX_MESSAGE, 2)
+            except ConnectionError:  # a runner killed with requests unread resets
+                message = b""
             if not message:
                 runs.kill_all()  # the runner has gone: nothing of it may stay
                 raise SystemExit(0)
@@ -116,6 +119,7 @@ def _become_demo(request: dict[str, Any]) -> None:
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     os.close(devnull)
+    orphans.write_token_in_place(request["env"].get(orphans.RUN_TOKEN_VARIABLE, ""))
     os.environ.clear()
     os.environ.update(request["env"])
     os.chdir(request["cwd"])

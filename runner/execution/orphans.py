@@ -21,6 +21,7 @@ _PR_SET_PDEATHSIG = 1
 _PR_SET_CHILD_SUBREAPER = 36
 # A process being killed can fork first; a few passes catch its last children.
 _KILL_PASSES = 5
+_TOKEN_LENGTH = 32  # uuid4().hex
 
 
 def tagged(env: Mapping[str, str]) -> tuple[dict[str, str], str]:
@@ -44,6 +45,21 @@ def kill_tagged(tokens: Collection[str]) -> int:
         if not found:
             break
     return killed
+
+
+def placeholder_environment() -> dict[str, str]:
+    """Our environment with a blank token, for a process that forks runs without exec."""
+    return {**os.environ, RUN_TOKEN_VARIABLE: "0" * _TOKEN_LENGTH}
+
+
+def write_token_in_place(token: str) -> None:
+    """Show token in this process's ``/proc/PID/environ``, which is the environment as
+    exec(2) laid it out, so a forked run must overwrite the blank one where it lies."""
+    libc = ctypes.CDLL(None)
+    libc.getenv.restype = ctypes.c_void_p
+    address = libc.getenv(RUN_TOKEN_VARIABLE.encode())
+    if address is not None and len(token) == _TOKEN_LENGTH:
+        ctypes.memmove(address, token.encode(), _TOKEN_LENGTH)
 
 
 def kill_run(pid: int) -> None:
