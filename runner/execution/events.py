@@ -4,6 +4,8 @@ These are the events the web service streams to a slide (docs/wire.md is that
 contract) and that `talk run` and `talk build --record` print or keep. Output is
 cut into lines as the slide shows them: CR, LF and CRLF each end a line, and a line
 ends in "\\n"; bytes that are not UTF-8 become U+FFFD.
+An unfinished line is sent as it is once it passes 64 Ki characters, so it counts
+against the output cap as it arrives.
 """
 
 import codecs
@@ -30,8 +32,14 @@ class Exit:
 Event = Output | Exit
 
 
+# The longest unfinished line held back: past it, the part so far is sent as is, so a
+# line without a newline is counted against the output cap as it arrives and never
+# grows in memory.
+MAX_PARTIAL_CHARS = 64 * 1024
+
+
 class LineBuffer:
-    """Bytes from one pipe in, whole lines out; holds the unfinished last line."""
+    """Bytes from one pipe in, lines out; holds the unfinished last line, up to a bound."""
 
     def __init__(self) -> None:
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
@@ -43,7 +51,8 @@ class LineBuffer:
         return bool(self._pending)
 
     def feed(self, data: bytes) -> list[str]:
-        """The lines completed by data, each ending in "\\n"."""
+        """The lines completed by data, each ending in "\\n", then the unfinished one if
+        it has grown past MAX_PARTIAL_CHARS (without a newline)."""
         text = self._decoder.decode(data)
         if not text:
             return []
@@ -54,7 +63,10 @@ class LineBuffer:
         self._after_cr = text.endswith("\r")
         text = self._pending + text.replace("\r\n", "\n").replace("\r", "\n")
         *lines, self._pending = text.split("\n")
-        return [line + "\n" for line in lines]
+        completed = [line + "\n" for line in lines]
+        if len(self._pending) >= MAX_PARTIAL_CHARS:
+            completed.append(self.take_partial())
+        return completed
 
     def take_partial(self, *, final: bool = False) -> str:
         """The unfinished line so far (with any half character, when final)."""

@@ -16,6 +16,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from runner.execution import orphans
+
 # How long a demo gets to act on SIGTERM (print, close connections) before SIGKILL.
 STOP_GRACE_S = 1.0
 # How long stop() waits for killed children of the demo to be reaped by init.
@@ -24,13 +26,18 @@ REAP_WAIT_S = 1.0
 
 @dataclass(frozen=True)
 class DemoProcess:
-    """A started demo: its pipes, its process group, its exit, and closing our pipe ends."""
+    """A started demo: its pipes, its process group, its exit, and closing our pipe ends.
+
+    token is the run token in its environment (:mod:`runner.execution.orphans`), by
+    which what it started is found even outside its group.
+    """
 
     pgid: int
     stdout: asyncio.StreamReader
     stderr: asyncio.StreamReader
     wait: Callable[[], Awaitable[int]]
     close: Callable[[], None]
+    token: str = ""
 
 
 class _LeaderProtocol(asyncio.subprocess.SubprocessStreamProtocol):
@@ -62,6 +69,7 @@ async def launch(module: str, *, env: Mapping[str, str], cwd: Path) -> DemoProce
     buffer fills. stdin is closed: nobody can type into a demo on a slide.
     """
     loop = asyncio.get_running_loop()
+    env, token = orphans.tagged(env)
     transport, protocol = await loop.subprocess_exec(
         lambda: _LeaderProtocol(loop),
         sys.executable,
@@ -81,7 +89,9 @@ async def launch(module: str, *, env: Mapping[str, str], cwd: Path) -> DemoProce
         # Shielded: a waiter that gives up must not cancel the one shared future.
         return await asyncio.shield(protocol.exited)
 
-    return DemoProcess(transport.get_pid(), protocol.stdout, protocol.stderr, wait, transport.close)
+    return DemoProcess(
+        transport.get_pid(), protocol.stdout, protocol.stderr, wait, transport.close, token
+    )
 
 
 def signal_group(pgid: int, signum: signal.Signals) -> bool:
@@ -112,8 +122,10 @@ async def stop(process: DemoProcess, grace_s: float = STOP_GRACE_S) -> int:
             await asyncio.wait_for(process.wait(), grace_s)
     finally:
         # Synchronous, so it happens even when the stop itself is cancelled (the
-        # server shutting down): no demo survives its runner.
+        # server shutting down): no demo survives its runner, nor anything it started,
+        # even a daemon that left the group.
         signal_group(process.pgid, signal.SIGKILL)
+        orphans.kill_tagged({process.token} - {""})
     code = await process.wait()
     deadline = asyncio.get_running_loop().time() + REAP_WAIT_S
     while _group_exists(process.pgid) and asyncio.get_running_loop().time() < deadline:

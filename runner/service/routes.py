@@ -1,5 +1,6 @@
 """The runner's API: is it up, which demos exist, and run one, streamed as it prints."""
 
+import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -10,11 +11,13 @@ from pydantic import BaseModel
 
 from demos.catalog import Demo
 from runner.execution import processes
-from runner.execution.forkserver import ForkServer
+from runner.execution.forkserver import ForkServer, ForkServerError
 from runner.execution.runs import Limits, Run, RunPool
 from runner.service.health import HealthCheck
 from runner.service.stream import STREAM_MARGIN_S, RunStreamResponse
 from runner.settings import PROJECT_ROOT, Settings
+
+_log = logging.getLogger("uvicorn.error")
 
 
 @dataclass
@@ -29,10 +32,13 @@ class RunnerState:
     fork_server: ForkServer | None = None
 
     async def launch(self, demo: Demo) -> processes.DemoProcess:
-        """Fork the run off the warm fork server; start a plain interpreter if there is none."""
+        """Fork the run off the warm fork server; start a plain interpreter if it fails."""
         env = processes.child_environment(self.settings.database_url)
-        if self.fork_server is not None and self.fork_server.running:
-            return await self.fork_server.launch(demo.module, env=env, cwd=PROJECT_ROOT)
+        if self.fork_server is not None:
+            try:
+                return await self.fork_server.launch(demo.module, env=env, cwd=PROJECT_ROOT)
+            except ForkServerError as error:
+                _log.warning("%s; this run starts a new interpreter", error)
         return await processes.launch(demo.module, env=env, cwd=PROJECT_ROOT)
 
 

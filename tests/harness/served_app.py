@@ -17,7 +17,16 @@ FIXTURES = "tests.harness.fixture_demos"
 FIXTURE_DEMOS = (
     *(
         Demo(name, f"{FIXTURES}.{name}", needs_database=False)
-        for name in ("trickle", "hundred_megabytes", "sleeper", "stubborn", "orphaner")
+        for name in (
+            "trickle",
+            "hundred_megabytes",
+            "one_huge_line",
+            "sleeper",
+            "stubborn",
+            "orphaner",
+            "daemonizer",
+            "instant_exit",
+        )
     ),
     Demo("slow_query", f"{FIXTURES}.slow_query", needs_database=True),
 )

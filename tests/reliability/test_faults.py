@@ -223,6 +223,28 @@ def test_a_100_mb_flood_is_cut_at_the_cap_and_health_stays_fast(
     assert len(latencies) >= 5 and max(latencies) < HEALTH_WITHIN_S
 
 
+def test_a_100_mb_line_without_a_newline_is_cut_at_the_cap(mysql_url: str) -> None:
+    cap = 1024 * 1024
+    with ServedRunner(database_url=mysql_url, output_cap_bytes=cap) as runner:
+        with _health_latencies(runner.url) as latencies:
+            time.sleep(0.2)  # the first probe, before the flood
+            events = _stream(runner.url, "one_huge_line")
+        assert wait_until(lambda: not runner.leftovers(), 2), runner.leftovers()
+
+    shown = text_of(events, "stdout")
+    exit = exit_of(events)
+    print(
+        f"\none 100 MB line, cap 1 MiB: {len(shown)} bytes shown in {exit['elapsed_s']} s; "
+        f"{len(latencies)} health answers, slowest {max(latencies) * 1000:.0f} ms"
+    )
+    # Cut by the cap, not by the timeout: the bytes were counted as they came.
+    assert exit["truncated"] is True and exit["timed_out"] is False
+    assert set(shown) == {"x"} and cap - 100 < len(shown) <= cap
+    assert "printed more than" in text_of(events, "stderr")
+    # The latencies are printed, not asserted: a busy machine slows every answer.
+    assert latencies and all(latency < float("inf") for latency in latencies)
+
+
 @pytest.mark.parametrize("fork_server", LAUNCH_PATHS)
 def test_a_demo_that_ignores_sigterm_goes_with_its_child_when_the_client_stops(
     fork_server: bool,

@@ -1,0 +1,28 @@
+"""Starts a daemon the classic way (fork, setsid, fork), says its pid, then exits.
+
+The daemon leaves the demo's process group and session, so killing the group does
+not reach it, and it closes the pipes, so the end of the output does not wait for it.
+"""
+
+import os
+import time
+
+
+def main() -> None:
+    read_end, write_end = os.pipe()
+    if os.fork() == 0:
+        os.setsid()
+        if os.fork() == 0:
+            devnull = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(devnull, fd)
+            os.write(write_end, f"{os.getpid()}\n".encode())
+            time.sleep(600)
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end) as daemon:
+        print(f"daemon {daemon.readline().strip()}")
+
+
+if __name__ == "__main__":
+    main()
