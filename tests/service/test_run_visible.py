@@ -155,3 +155,32 @@ def test_with_the_database_down_the_recording_stays_and_one_line_says_why(
     assert shown["status"] == "Recorded: the database is unreachable"
     assert shown["statusLines"] == 1
     assert not shown["progress"]
+
+
+def test_a_run_that_finds_the_database_down_gives_the_recording_back(
+    page: Page, deck: Path
+) -> None:
+    # The page learns nothing from its health poll until the run has been asked
+    # for: the demo runs, fails, and only then does the deck ask why.
+    run_requested = []
+    page.on("request", lambda r: run_requested.append(r.url) if r.url.endswith("/run") else None)
+    page.route(
+        "**/api/health",
+        lambda route: route.continue_() if run_requested else route.abort(),
+    )
+    with stage.serving(deck, stage.DEAD_DATABASE_URL) as url:
+        index = stage.open_demo(page, url, "engine-connect")
+        page.wait_for_function(
+            "() => document.querySelector('.runner-indicator .runner-state').dataset.up === 'false'"
+        )
+        recorded = recorded_view(page, "engine-connect")
+
+        page.locator('.demo[data-demo-id="engine-connect"] .demo-run').click()
+        state = stage.wait_for_end(page, index)
+        shown = recorded_view(page, "engine-connect")
+
+    assert run_requested
+    assert state["exit"] is not None  # it did run, and failed
+    assert shown["stream"] == recorded["stream"]
+    assert shown["source"] == "recorded" and shown["noteShown"]
+    assert shown["status"] == "Recorded: the database is unreachable"
