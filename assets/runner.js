@@ -32,6 +32,7 @@
   var WINDOW_LINES = 200; // what a projector can show of a flood, and then some
   var WINDOW_CHARS = 20000; // and at most this much text: long lines wrap, and cost more
   var LINE_CHARS = 2000; // a longer line is cut: one huge line costs as much as many
+  var FEED_SLICE = 16384; // characters of the stream parsed in one task
   var FRAME_MS = 16;
   var FRAME_FALLBACK_MS = 100; // when animation frames stop (a hidden window), draw anyway
   var RUN_KEY = { keyCode: 82, key: "R", description: "Run or stop the demo on this slide" };
@@ -104,15 +105,27 @@
     };
   }
 
+  /* Text as the runner sent it: a line, or part of one (the demo paused mid-line),
+     which the next text of the same stream continues. */
   function addLine(model, stream, text) {
-    if (text.length > LINE_CHARS) {
-      var end = text.charAt(text.length - 1) === "\n" ? "\n" : "";
-      text = text.slice(0, LINE_CHARS) + " \u2026" + end;
+    var last = model.lines[model.lines.length - 1];
+    if (last && last.stream === stream && !endsLine(last.text)) {
+      model.lines[model.lines.length - 1] = { stream: stream, text: cut(last.text + text) };
+      return;
     }
-    model.lines.push({ stream: stream, text: text });
+    model.lines.push({ stream: stream, text: cut(text) });
     model.total += 1;
     // Trim in batches: one splice per WINDOW_LINES lines, not one per line.
     if (model.lines.length > 2 * WINDOW_LINES) model.lines.splice(0, model.lines.length - WINDOW_LINES);
+  }
+
+  function endsLine(text) {
+    return text.charAt(text.length - 1) === "\n";
+  }
+
+  function cut(text) {
+    if (text.length <= LINE_CHARS) return text;
+    return text.slice(0, LINE_CHARS) + " \u2026" + (endsLine(text) ? "\n" : "");
   }
 
   function startLive(model) {
@@ -209,6 +222,11 @@
       p.stream.textContent = "";
       screen = { runId: view.runId, total: 0 };
     }
+    // A line drawn unfinished may have grown since: it is drawn again.
+    if (screen.open && p.stream.lastChild) {
+      p.stream.removeChild(p.stream.lastChild);
+      screen.total -= 1;
+    }
     var fresh = Math.min(view.total - screen.total, view.lines.length);
     if (fresh > 0) {
       var lines = view.lines.slice(-fresh);
@@ -222,6 +240,8 @@
       trim(p.stream);
     }
     screen.total = view.total;
+    var tail = view.lines[view.lines.length - 1];
+    screen.open = Boolean(tail) && !endsLine(tail.text) && p.stream.lastChild !== null;
     screens.set(demo, screen);
 
     var hidden = view.total - p.stream.childElementCount;
@@ -349,6 +369,10 @@
     };
   }
 
+  function nextTask() {
+    return new Promise(function (resolve) { setTimeout(resolve, 0); });
+  }
+
   async function readStream(demo, model, response) {
     var exit = null;
     var feed = eventParser(function (name, data) {
@@ -366,7 +390,13 @@
     for (;;) {
       var result = await reader.read();
       if (result.done) break;
-      feed(decoder.decode(result.value, { stream: true }));
+      var text = decoder.decode(result.value, { stream: true });
+      // A large read is parsed a slice per task, so that frames (and a click on
+      // Stop) get their turn in between.
+      for (var start = 0; start < text.length; start += FEED_SLICE) {
+        if (start > 0) await nextTask();
+        feed(text.slice(start, start + FEED_SLICE));
+      }
     }
     feed(decoder.decode() + "\n\n");
     return exit;

@@ -1,9 +1,10 @@
 """The stage deck (benchmarks/stage_deck.py) served by a real runner: Run in a real browser.
 
 Its demos: two of the talk's (gather, and engine-connect, which needs the
-database), one that prints only after a pause, and the floods of the rendering
-benchmark plus an endless one. gather, engine-connect and late are recorded, so
-a test can see what happens to a recording.
+database), one that prints only after a pause, one that pauses mid-line, and
+the floods of the rendering benchmark plus an endless one. gather,
+engine-connect and late are recorded, so a test can see what happens to a
+recording.
 """
 
 from collections.abc import Iterator
@@ -23,8 +24,9 @@ from tests.harness.runner import FIXTURES, LiveRunner, settings
 DEAD_DATABASE_URL = "mysql+pymysql://root@127.0.0.1:1/exampledb"
 LATE = Demo("late", f"{FIXTURES}.late", needs_database=False)
 FLOOD = Demo("flood", f"{FIXTURES}.flood", needs_database=False)
+PAUSES = Demo("pauses", f"{FIXTURES}.pauses", needs_database=False)
 RECORDED = (*(d for d in catalog.DEMOS if d.id in ("gather", "engine-connect")), LATE)
-DEMOS = (*RECORDED, *(d for d in BENCH_DEMOS if d.id.startswith("flood-")), FLOOD)
+DEMOS = (*RECORDED, PAUSES, *(d for d in BENCH_DEMOS if d.id.startswith("flood-")), FLOOD)
 
 GO_TO_DEMO = """(id) => {
   const demo = document.querySelector(`.demo[data-demo-id="${id}"]`);

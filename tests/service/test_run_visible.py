@@ -184,3 +184,17 @@ def test_a_run_that_finds_the_database_down_gives_the_recording_back(
     assert shown["stream"] == recorded["stream"]
     assert shown["source"] == "recorded" and shown["noteShown"]
     assert shown["status"] == "Recorded: the database is unreachable"
+
+
+def test_a_line_printed_in_two_parts_shows_as_one_line(page: Page, deck_url: str) -> None:
+    index = stage.open_demo(page, deck_url, "pauses")
+    page.locator('.demo[data-demo-id="pauses"] .demo-run').click()
+    page.wait_for_function(
+        "() => /waiting\\.\\.\\.$/.test(document.querySelector("
+        "'.demo[data-demo-id=pauses] .demo-stream').textContent)"
+    )
+    state = stage.wait_for_end(page, index)
+    spans = page.locator('.demo[data-demo-id="pauses"] .demo-stream > span')
+    # stdout and stderr are two pipes: their order is the runner's reading, not fixed.
+    assert sorted(spans.all_text_contents()) == ["first\n", "to stderr\n", "waiting... done\n"]
+    assert state["total"] == 3
