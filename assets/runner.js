@@ -155,7 +155,6 @@
   function finish(model, text, kind) {
     model.phase = "done";
     model.status = { text: text, kind: kind };
-    model.timing.finishedAt = performance.now();
   }
 
   function runningText(seconds) {
