@@ -29,7 +29,11 @@ from runner.service.app import create_app
 from runner.settings import PROJECT_ROOT
 
 # Benchmark-only demos: the catalog's ids stay the only ones a deck can run.
-BENCH_DEMOS = (Demo("ticker", "benchmarks.ticker", needs_database=False),)
+BENCH_DEMOS = (
+    Demo("ticker", "benchmarks.ticker", needs_database=False),
+    Demo("flood-lines", "benchmarks.flood_lines", needs_database=False),
+    Demo("flood-megabyte", "benchmarks.flood_megabyte", needs_database=False),
+)
 START_TIMEOUT_S = 20
 
 

@@ -1,0 +1,89 @@
+"""Clicker-proof navigation: next and previous visit every slide, in order.
+
+A presenter's remote sends ArrowRight/PageDown (and their opposites) only; with
+reveal.js's default mode those skip a section's vertical slides. The overview
+and per-slide URLs must keep working as before.
+"""
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from runner.deck import builder
+from tests.harness.preview import serving
+
+pytestmark = pytest.mark.browser
+
+WHERE = "() => { const i = Reveal.getIndices(); return `${i.h}/${i.v}`; }"
+EVERY_SLIDE = """() => Reveal.getSlides().map((slide) => {
+  const i = Reveal.getIndices(slide);
+  return `${i.h}/${i.v}`;
+})"""
+
+
+@pytest.fixture(scope="module")
+def deck_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    index = builder.build(build_dir=tmp_path_factory.mktemp("deck"))
+    with serving(index.parent) as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    yield context.new_page()
+    context.close()
+
+
+def open_deck(page: Page, url: str) -> list[str]:
+    page.goto(url)
+    page.wait_for_function("() => window.Reveal && Reveal.isReady()")
+    slides: list[str] = page.evaluate(EVERY_SLIDE)
+    return slides
+
+
+def visit_by_key(page: Page, key: str, presses: int) -> list[str]:
+    """Where the deck is after each of presses presses of key, the start first."""
+    seen = [page.evaluate(WHERE)]
+    for _ in range(presses):
+        page.keyboard.press(key)
+        seen.append(page.evaluate(WHERE))
+    return seen
+
+
+@pytest.mark.parametrize("forward, back", [("ArrowRight", "ArrowLeft"), ("PageDown", "PageUp")])
+def test_next_visits_every_slide_in_order_and_previous_returns(
+    page: Page, deck_url: str, forward: str, back: str
+) -> None:
+    slides = open_deck(page, deck_url)
+    total = page.evaluate("() => Reveal.getTotalSlides()")
+    assert len(slides) == total > 20
+    assert page.evaluate(WHERE) == "0/0"
+
+    assert visit_by_key(page, forward, total - 1) == slides
+    assert visit_by_key(page, back, total - 1) == slides[::-1]
+
+
+def test_a_slide_url_opens_that_slide_and_the_overview_still_works(
+    page: Page, deck_url: str
+) -> None:
+    slides = open_deck(page, deck_url)
+    deep = next(s for s in slides if s.split("/")[1] == "1" and _below(s) in slides)
+    page.goto(deck_url + "#/" + deep)
+    page.wait_for_function("(where) => location.hash === '#/' + where", arg=deep)
+    page.wait_for_function(f"() => ({WHERE})() === {deep!r}")
+
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => Reveal.isOverview()")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => !Reveal.isOverview()")
+    assert page.evaluate(WHERE) == _below(deep)
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate(WHERE) == slides[slides.index(_below(deep)) + 1]
+
+
+def _below(where: str) -> str:
+    h, v = where.split("/")
+    return f"{h}/{int(v) + 1}"

@@ -1,0 +1,147 @@
+"""The speaker view drives: R and Run in it start the demo on the main deck (the
+projector), and it mirrors the run, shows the next slide, and keeps its notes
+in a pane that scrolls."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Frame, Page
+
+from tests.harness import stage
+from tests.harness.runner import running_fixture_demos, wait_until
+
+pytestmark = pytest.mark.browser
+
+PHASE = "(i) => talkRunner.state(i).phase"
+SHOWN = """() => {
+  const output = document.querySelector('.demo[data-demo-id="late"] .demo-output');
+  const line = (name) => {
+    const node = output.querySelector(name);
+    return node && node.textContent;
+  };
+  return { stream: line('.demo-stream'), progress: line('.demo-progress'),
+           status: line('.demo-status'), source: output.dataset.source };
+}"""
+WHERE = "() => { const i = Reveal.getIndices(); return `${i.h}/${i.v}`; }"
+NEXT_SLIDE = """() => {
+  const slides = Reveal.getSlides();
+  const i = Reveal.getIndices(slides[slides.indexOf(Reveal.getCurrentSlide()) + 1]);
+  return `${i.h}/${i.v}`;
+}"""
+NOTES_PANE = """() => {
+  const pane = document.querySelector('.speaker-controls-notes');
+  const value = pane.querySelector('.value');
+  value.textContent = 'A long note. '.repeat(2000) + 'x'.repeat(3000);
+  const box = pane.getBoundingClientRect();
+  return {
+    scrolls: pane.scrollHeight > pane.clientHeight && getComputedStyle(pane).overflowY === 'auto',
+    inside: box.bottom <= window.innerHeight + 1 && box.right <= window.innerWidth + 1,
+    wide: pane.scrollWidth > pane.clientWidth + 1,
+    pageScrolls: document.documentElement.scrollHeight > window.innerHeight + 1,
+  };
+}"""
+
+
+@pytest.fixture(scope="module")
+def deck(tmp_path_factory: pytest.TempPathFactory, mysql_url: str) -> Path:
+    return stage.build(tmp_path_factory.mktemp("stage"))
+
+
+@pytest.fixture(scope="module")
+def deck_url(deck: Path, mysql_url: str) -> Iterator[str]:
+    with stage.serving(deck, mysql_url) as url:
+        yield url
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    yield context
+    context.close()
+
+
+def open_speaker_view(main: Page) -> tuple[Page, Frame, Frame]:
+    """The speaker window, once its preview frames show the deck and link to the main one."""
+    with main.expect_popup() as opened:
+        main.keyboard.press("s")
+    speaker = opened.value
+    speaker.wait_for_function(
+        "() => document.getElementById('talk-speaker-css') && "
+        "document.getElementById('talk-run-status')"
+    )
+    current = next(f for f in speaker.frames if "postMessageEvents=true" in f.url)
+    upcoming = next(f for f in speaker.frames if "controls=false" in f.url)
+    for frame in (current, upcoming):
+        frame.wait_for_function("() => window.Reveal && Reveal.isReady() && window.talkRunner")
+    return speaker, current, upcoming
+
+
+def test_r_in_the_speaker_view_runs_the_demo_on_the_main_deck_and_mirrors_it(
+    context: BrowserContext, deck_url: str
+) -> None:
+    main = context.new_page()
+    index = stage.open_demo(main, deck_url, "late")
+    speaker, current, upcoming = open_speaker_view(main)
+    current.wait_for_function(f"() => ({WHERE})() === {main.evaluate(WHERE)!r}")
+    upcoming.wait_for_function(f"() => ({WHERE})() === {main.evaluate(NEXT_SLIDE)!r}")
+
+    speaker.keyboard.press("r")
+    main.wait_for_function(f"(i) => ({PHASE})(i) === 'running'", arg=index)
+    assert wait_until(running_fixture_demos, 10), "no demo process started"
+    assert main.evaluate(SHOWN)["progress"] is not None
+    # The preview shows the main deck's run, and ran nothing itself.
+    current.wait_for_function(
+        "() => document.querySelector('.demo[data-demo-id=late] .demo-progress') !== null"
+    )
+    assert current.evaluate("(i) => talkRunner.state(i).runId", index) == 0
+    speaker.wait_for_function(
+        "() => /^late: running · /.test(document.getElementById('talk-run-status').textContent)"
+    )
+
+    stage.wait_for_end(main, index)
+    final = main.evaluate(SHOWN)
+    assert final["stream"] == "late hello\n"
+    assert str(final["status"]).startswith("exit 0 · ")
+    current.wait_for_function(
+        "(status) => (document.querySelector('.demo[data-demo-id=late] .demo-status') || {})"
+        ".textContent === status",
+        arg=final["status"],
+    )
+    assert current.evaluate(SHOWN) == final
+    speaker.wait_for_function(
+        "(status) => document.getElementById('talk-run-status').textContent === 'late: ' + status",
+        arg=final["status"],
+    )
+
+
+def test_run_and_stop_clicked_in_the_preview_act_on_the_main_deck(
+    context: BrowserContext, deck_url: str
+) -> None:
+    main = context.new_page()
+    index = stage.open_demo(main, deck_url, "late")
+    _speaker, current, _upcoming = open_speaker_view(main)
+    current.wait_for_function(f"() => ({WHERE})() === {main.evaluate(WHERE)!r}")
+    button = current.locator('.demo[data-demo-id="late"] .demo-run')
+
+    button.click()
+    main.wait_for_function(f"(i) => ({PHASE})(i) === 'running'", arg=index)
+    assert wait_until(running_fixture_demos, 10), "no demo process started"
+    current.wait_for_function(
+        "() => document.querySelector('.demo[data-demo-id=late] .demo-run').textContent === 'Stop'"
+    )
+    button.click()  # Stop
+    stage.wait_for_end(main, index)
+    assert wait_until(lambda: not running_fixture_demos(), 5), running_fixture_demos()
+    assert main.evaluate(SHOWN)["source"] == "recorded"  # stopped before any output
+
+
+def test_the_notes_pane_scrolls_inside_the_speaker_view(
+    context: BrowserContext, deck_url: str
+) -> None:
+    main = context.new_page()
+    stage.open_demo(main, deck_url, "late")
+    speaker, _current, _upcoming = open_speaker_view(main)
+    speaker.locator(".speaker-controls-notes .value").wait_for()
+    pane = speaker.evaluate(NOTES_PANE)
+    assert pane == {"scrolls": True, "inside": True, "wide": False, "pageScrolls": False}
