@@ -12,7 +12,7 @@ from pathlib import Path
 
 from demos import catalog
 from demos.catalog import Demo
-from runner.deck import recordings
+from runner.deck import pacing, recordings
 from runner.deck.notebook import notebook, write
 from runner.deck.slides import Deck, DeckError, Location, read, section_files
 from runner.settings import PROJECT_ROOT, get_settings
@@ -52,6 +52,7 @@ def build(
         kept.update(recordings.record(_shown(deck)))
         recordings.save(target, kept)
     valid = {d.id: r for d in demos if (r := recordings.current(kept, d)) is not None}
+    pacing.pace(deck, valid)
     nb = notebook(deck, valid)
     write(nb, str(target / "talk.ipynb"))
 

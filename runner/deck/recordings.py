@@ -12,6 +12,7 @@ import json
 import os
 import signal
 import sys
+import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
@@ -35,6 +36,7 @@ class Recording:
     backend: str
     returncode: int
     source_sha256: str
+    elapsed_s: float = 0.0  # how long the run took: the slide's share of the talk's time
 
     @property
     def day(self) -> str:
@@ -116,6 +118,7 @@ async def _record_all(demos: Sequence[Demo]) -> dict[str, Recording]:
 async def _run(demo: Demo, timeout_s: float, cap_bytes: int) -> Recording:
     sha = fingerprint(demo)
     started = datetime.now(UTC).isoformat(timespec="seconds")
+    clock = time.monotonic()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(_import_roots(demo))}
     # A session of its own, so a timeout can kill the demo and anything it started.
     process = await asyncio.create_subprocess_exec(
@@ -151,7 +154,10 @@ async def _run(demo: Demo, timeout_s: float, cap_bytes: int) -> Recording:
         os.killpg(process.pid, signal.SIGKILL)
         await process.wait()
         streams.append(("stderr", f"(stopped after {timeout_s:g} s)\n"))
-    return Recording(_merged(streams), started, backend(demo), process.returncode or 0, sha)
+    elapsed_s = round(time.monotonic() - clock, 2)
+    return Recording(
+        _merged(streams), started, backend(demo), process.returncode or 0, sha, elapsed_s
+    )
 
 
 def _merged(streams: list[tuple[str, str]]) -> list[tuple[str, str]]:

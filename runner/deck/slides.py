@@ -49,7 +49,7 @@ class Cell:
     source: str
     location: Location
     demo: DemoLink | None = None
-    timing_s: int | None = None  # the section's budget, on its first cell
+    timing_s: int | None = None  # the slide's budget (runner.deck.pacing), on its first cell
 
 
 @dataclass
@@ -60,7 +60,7 @@ class Deck:
 
 _TITLE = re.compile(r"^# (?P<title>\S.*)$")
 _HEADING = re.compile(r"^## \S")
-_MINUTES = re.compile(r"^<!--\s*minutes:\s*(?P<minutes>\d+(?:\.\d+)?)\s*-->$")
+_MINUTES = re.compile(r"^<!--\s*minutes:.*-->$")
 _FRAGMENT = re.compile(r"^<!--\s*fragment\s*-->$")
 _NOTE = re.compile(r"^Note:\s?")
 _LINK_LINE = re.compile(r"^\[[^\]]*\]\((?P<target>[^)\s]+)\)$")
@@ -100,31 +100,21 @@ class _Section:
         self.next_type = "slide"  # the type the next cell opens with
         self.mode = "text"  # "text", "fragment" (until a blank line) or "notes"
         self.fence: str | None = None
-        self.timing_s: int | None = None
 
     def read(self) -> None:
         lines = self.path.read_text(encoding="utf-8").splitlines()
         if not lines or not _TITLE.match(lines[0]):
             raise DeckError(self._at(1), "a section file must start with a '# Title' line")
         self._add(1, lines[0])
-        budget_allowed = True
         for number, line in enumerate(lines[1:], start=2):
-            minutes = _MINUTES.match(line.strip())
-            if minutes:
-                if not budget_allowed:
-                    raise DeckError(
-                        self._at(number),
-                        "'<!-- minutes: N -->' belongs right after the '# Title' line",
-                    )
-                self.timing_s = round(float(minutes["minutes"]) * 60)
-                budget_allowed = False
-                continue
-            if line.strip():
-                budget_allowed = False
+            if _MINUTES.match(line.strip()):
+                raise DeckError(
+                    self._at(number),
+                    "a section has no budget of its own: each slide's time follows its "
+                    "notes and its demo (runner/deck/pacing.py); remove this line",
+                )
             self._line(number, line)
         self._flush()
-        first = next(c for c in self.deck.cells if c.location.path == self.path)
-        first.timing_s = self.timing_s
 
     def _line(self, number: int, line: str) -> None:
         if self.fence is not None:

@@ -1,12 +1,13 @@
 """The build on small slide sets: each convention of slides/README.md, end to end."""
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from runner.deck import builder
+from runner.deck import builder, recordings
 from runner.deck.builder import DeckError
 from tests.harness.toy_deck import ToyDeck
 
@@ -26,7 +27,6 @@ def two_sections(toy: ToyDeck) -> None:
         "01-first.md",
         f"""\
         # First section
-        <!-- minutes: 3 -->
 
         Opening words.
 
@@ -83,35 +83,33 @@ def test_each_directive_becomes_its_cell(toy: ToyDeck) -> None:
     ]
 
 
-def test_the_budget_sits_on_the_sections_first_cell_and_paces_its_slides(toy: ToyDeck) -> None:
-    two_sections(toy)
-    html = build(toy).read_text()
-    timings = [c.metadata.slideshow.get("data", {}).get("timing") for c in notebook_cells(toy)]
-    assert timings == [180] + [None] * 10
-    # 180 s over the first section's three slides; the second has no budget
-    assert re.findall(r'<section data-timing="(\d+)">', html) == ["60", "60", "60"]
-    assert "defaultTiming: 60," in html and "totalTime" not in html
-
-
-def test_a_fully_budgeted_talk_sets_reveals_total_time(toy: ToyDeck) -> None:
+def test_each_slide_is_paced_by_its_notes_and_its_demos_recorded_run(toy: ToyDeck) -> None:
     toy.write(
         "01-only.md",
         f"""\
         # Only
-        <!-- minutes: 1.5 -->
 
-        ## One
+        About {{{{ minutes }}}} minutes, all told.
+
+        Note: {"word " * 140}
+
+        ## A demo
 
         {toy.link("hello.py")}
 
-        ## Two
-
-        {toy.link("counter.py")}
+        Note: {"word " * 70}
         """,
     )
-    html = build(toy).read_text()
-    assert re.findall(r'data-timing="(\d+)"', html) == ["30", "30", "30"]
-    assert "totalTime: 90," in html
+    hello = toy.demo("hello")
+    recorded = recordings.record([hello])[hello.id]
+    toy.build_dir.mkdir()
+    recordings.save(toy.build_dir, {hello.id: replace(recorded, elapsed_s=30.4)})
+    index = builder.build(slides_dir=toy.slides, build_dir=toy.build_dir, demos=[hello])
+    html = index.read_text()
+    # 140 words at 140 a minute; then 70 words and a 30.4 s run
+    assert re.findall(r'<section data-timing="(\d+)">', html) == ["60", "60"]
+    assert "totalTime: 120," in html
+    assert "About 2 minutes, all told." in html
 
 
 def test_code_cells_name_their_demo(toy: ToyDeck) -> None:
@@ -233,7 +231,7 @@ def test_pictures_are_copied_into_the_build(toy: ToyDeck) -> None:
             "has no region 'nothing' (its regions: greet)",
         ),
         ("Intro\n", 1, "a section file must start with a '# Title' line"),
-        ("# T\n\ntext\n<!-- minutes: 2 -->\n", 4, "belongs right after the '# Title' line"),
+        ("# T\n<!-- minutes: 2 -->\n", 2, "each slide's time follows its notes and its demo"),
         ("# T\n\n# Again\n", 3, "a second '# Title' in one file"),
         ("# T\n\n---\nNote: hm\n", 4, "this slide has nothing to show before 'Note:'"),
     ],
