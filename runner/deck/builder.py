@@ -12,7 +12,7 @@ from pathlib import Path
 
 from demos import catalog
 from demos.catalog import Demo
-from runner.deck import pacing, recordings
+from runner.deck import identity, pacing, recordings
 from runner.deck.notebook import notebook, write
 from runner.deck.slides import Deck, DeckError, Location, read, section_files
 from runner.settings import PROJECT_ROOT, get_settings
@@ -53,7 +53,7 @@ def build(
         recordings.save(target, kept)
     valid = {d.id: r for d in demos if (r := recordings.current(kept, d)) is not None}
     pacing.pace(deck, valid)
-    nb = notebook(deck, valid)
+    nb = notebook(deck, valid, identity.load(slides_dir))
     write(nb, str(target / "talk.ipynb"))
 
     from runner.deck.exporter import exporter  # nbconvert takes a third of a second to import

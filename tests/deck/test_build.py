@@ -286,3 +286,30 @@ def test_a_demo_shown_by_no_slide_is_named_where_it_lives(toy: ToyDeck) -> None:
         build(toy)
     where = toy.package / "counter.py"
     assert str(raised.value) == f"{where}:1: demo 'counter' is shown by no slide"
+
+
+def test_the_talks_identity_is_on_the_first_and_last_slides_only(toy: ToyDeck) -> None:
+    two_sections(toy)
+    (toy.slides / "talk.toml").write_text(
+        'speaker = "Ada Lovelace"\ndate = "10 December 2026"\nvenue = "PyCon"\n'
+        'repository = "https://example.org/talk"\n'
+    )
+    html = build(toy).read_text()
+    slides = re.split(r"<section[ >]", html)
+    marked = [i for i, slide in enumerate(slides) if "talk-identity" in slide]
+    assert marked == [2, len(slides) - 1]  # [0] is the page head, [1] the first stack
+    assert "Ada Lovelace" in slides[2] and "10 December 2026 · PyCon" in slides[2]
+    assert '<a href="https://example.org/talk">https://example.org/talk</a>' in slides[-1]
+
+
+def test_without_a_talk_toml_the_identity_is_an_honest_placeholder(toy: ToyDeck) -> None:
+    two_sections(toy)
+    html = build(toy).read_text()
+    assert "[speaker&#x27;s name]" in html and "[repository link]</p>" in html
+
+
+def test_an_unknown_identity_key_is_named(toy: ToyDeck) -> None:
+    two_sections(toy)
+    (toy.slides / "talk.toml").write_text('speakr = "Ada"\n')
+    with pytest.raises(DeckError, match=r"talk\.toml:1: unknown key 'speakr'"):
+        build(toy)

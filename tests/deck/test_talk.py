@@ -1,5 +1,6 @@
 """The real talk: slides/ builds, keeps the source talk's outline, shows every demo once."""
 
+import html
 import re
 import unicodedata
 from collections import Counter
@@ -10,7 +11,7 @@ import nbformat
 import pytest
 
 from demos import catalog
-from runner.deck import builder
+from runner.deck import builder, identity
 from runner.settings import PROJECT_ROOT
 
 TALK_SOURCE = PROJECT_ROOT.parent / "shared" / "talk-source.md"
@@ -107,3 +108,12 @@ def test_every_slide_has_a_budget_and_the_advertised_length_is_their_sum(talk: P
     assert all(b > 0 for b in budgets) and sum(budgets) == total
     advertised = {int(n) for n in re.findall(r"about (\d+) minutes", html)}
     assert advertised == {round(total / 60)}
+
+
+def test_the_title_and_closing_slides_say_who_when_where_from_talk_toml(talk: Path) -> None:
+    who = identity.load(builder.SLIDES_DIR)
+    slides = re.split(r"<section[ >]", talk.read_text())
+    for slide in (slides[2], slides[-1]):
+        assert 'class="talk-identity"' in slide
+        for value in (who.speaker, who.date, who.venue, who.repository):
+            assert html.escape(value) in slide
