@@ -57,15 +57,26 @@ class DeckExporter(SlidesExporter):
             default_preprocessors=[],
             **kw,
         )
-        highlight = lru_cache(maxsize=512)(Highlight2HTML(pygments_lexer="python3", parent=self))
-        # Our code cells carry no cell magics, so the source alone decides the highlighting.
-        self.register_filter("highlight_code", lambda source, metadata=None: highlight(source))
+        self.register_filter("highlight_code", _highlighted)
 
     def from_notebook_node(  # type: ignore[override]
         self, nb: NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
     ) -> tuple[str, dict[str, Any]]:
         # HTMLExporter's version would parse the page again with BeautifulSoup.
         return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+
+@lru_cache(maxsize=512)
+def _highlight(source: str, demo_id: str) -> str:
+    """The demo's code, one span per line (``id="DEMO-line-N"``), for stepping through it."""
+    options = {"linespans": f"{demo_id}-line"}
+    return str(Highlight2HTML(pygments_lexer="python3", extra_formatter_options=options)(source))
+
+
+def _highlighted(source: str, metadata: NotebookNode | None = None) -> str:
+    # Our code cells carry no cell magics, so the source and the demo decide the highlighting.
+    demo = metadata.get("demo", {}) if metadata is not None else {}
+    return _highlight(source, str(demo.get("id", "code")))
 
 
 @cache

@@ -73,6 +73,7 @@ def _cell(index: int, cell: Cell, recordings: Mapping[str, Recording]) -> Notebo
             "module": demo.module,
             "region": cell.demo.region,
             "needs_database": demo.needs_database,
+            "steps": list(cell.demo.steps),
         },
     }
     recording = recordings.get(demo.id)

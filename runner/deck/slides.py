@@ -40,6 +40,7 @@ class DemoLink:
     demo: Demo
     region: str | None
     code: str
+    steps: tuple[str, ...] = ()  # line highlights, one per click: "2", "4-5", "2,7", "all"
 
 
 @dataclass
@@ -63,7 +64,8 @@ _HEADING = re.compile(r"^## \S")
 _MINUTES = re.compile(r"^<!--\s*minutes:.*-->$")
 _FRAGMENT = re.compile(r"^<!--\s*fragment\s*-->$")
 _NOTE = re.compile(r"^Note:\s?")
-_LINK_LINE = re.compile(r"^\[[^\]]*\]\((?P<target>[^)\s]+)\)$")
+_LINK_LINE = re.compile(r"^\[[^\]]*\]\((?P<target>[^)\s]+)\)(?:\s*\{(?P<steps>[^}]*)\})?$")
+_STEP_RANGE = re.compile(r"^(?P<first>\d+)(?:-(?P<last>\d+))?$")
 _PICTURE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<target>[^)\s]+)\)")
 _FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -156,7 +158,7 @@ class _Section:
         link = _LINK_LINE.match(line.strip())
         if link and _is_code_link(link["target"]):
             self._flush()
-            self._code(number, link["target"])
+            self._code(number, link["target"], link["steps"])
             return
         if not line.strip():
             if self.mode == "fragment" and self.buffer:
@@ -191,7 +193,7 @@ class _Section:
         if cell.slide_type != "notes":
             self.next_type = "-"
 
-    def _code(self, number: int, target: str) -> None:
+    def _code(self, number: int, target: str, steps: str | None) -> None:
         file_part, _, region = target.partition("#")
         path = (self.path.parent / file_part).resolve()
         where = self._at(number)
@@ -214,7 +216,8 @@ class _Section:
         if self.mode == "fragment":
             slide_type = "fragment" if slide_type == "-" else slide_type
             self.mode = "text"
-        self._emit(Cell("code", slide_type, code, where, DemoLink(demo, region or None, code)))
+        shown = DemoLink(demo, region or None, code, _steps(steps, code, where))
+        self._emit(Cell("code", slide_type, code, where, shown))
 
     def _picture_url(self, number: int) -> Callable[[re.Match[str]], str]:
         """Check a picture exists and give its URL in the built deck."""
@@ -246,6 +249,31 @@ class _Section:
 def _is_code_link(target: str) -> bool:
     """A link to a Python file beside the slides: a demo, or a mistake to report."""
     return not _SCHEME.match(target) and target.partition("#")[0].endswith(".py")
+
+
+def _steps(markers: str | None, code: str, where: Location) -> tuple[str, ...]:
+    """The ``{2|4-5|all}`` after a demo link: which lines each click highlights.
+
+    Lines count as the slide shows them, from 1; each step is ``all`` or lines
+    and ranges joined by commas.
+    """
+    if markers is None:
+        return ()
+    count = len(code.splitlines())
+    steps = [step.replace(" ", "") for step in markers.split("|")]
+    for step in steps:
+        if step == "all":
+            continue
+        for part in step.split(","):
+            bounds = _STEP_RANGE.match(part)
+            if bounds is None:
+                raise DeckError(
+                    where, f"step {step!r} is not 'all' or line numbers like 2, 4-5 or 2,7"
+                )
+            first, last = int(bounds["first"]), int(bounds["last"] or bounds["first"])
+            if not 1 <= first <= last <= count:
+                raise DeckError(where, f"step {step!r} names lines outside 1-{count}")
+    return tuple(steps)
 
 
 def _check_coverage(cells: list[Cell], demos: Sequence[Demo]) -> None:

@@ -122,12 +122,14 @@ def test_code_cells_name_their_demo(toy: ToyDeck) -> None:
             "module": toy.demo("hello").module,
             "region": "greet",
             "needs_database": False,
+            "steps": [],
         },
         {
             "id": "counter",
             "module": toy.demo("counter").module,
             "region": None,
             "needs_database": False,
+            "steps": [],
         },
     ]
 
@@ -232,6 +234,8 @@ def test_pictures_are_copied_into_the_build(toy: ToyDeck) -> None:
         ),
         ("Intro\n", 1, "a section file must start with a '# Title' line"),
         ("# T\n<!-- minutes: 2 -->\n", 2, "each slide's time follows its notes and its demo"),
+        ("# T\n\n[hello](PKG/hello.py#greet) {1|3}\n", 3, "step '3' names lines outside 1-1"),
+        ("# T\n\n[hello](PKG/hello.py#greet) {1|x}\n", 3, "step 'x' is not 'all' or line"),
         ("# T\n\n# Again\n", 3, "a second '# Title' in one file"),
         ("# T\n\n---\nNote: hm\n", 4, "this slide has nothing to show before 'Note:'"),
     ],
@@ -313,3 +317,25 @@ def test_an_unknown_identity_key_is_named(toy: ToyDeck) -> None:
     (toy.slides / "talk.toml").write_text('speakr = "Ada"\n')
     with pytest.raises(DeckError, match=r"talk\.toml:1: unknown key 'speakr'"):
         build(toy)
+
+
+def test_steps_after_a_demo_link_become_fragments_over_numbered_lines(toy: ToyDeck) -> None:
+    toy.write(
+        "01-only.md",
+        f"""\
+        # Only
+
+        {toy.link("counter.py")} {{4-5|2,4|all}}
+
+        {toy.link("hello.py")}
+        """,
+    )
+    html = build(toy).read_text()
+    steps = [c.metadata.demo.steps for c in notebook_cells(toy) if c.cell_type == "code"]
+    assert steps == [["4-5", "2,4", "all"], []]
+    assert re.findall(r'<span class="fragment demo-step" data-lines="([^"]+)">', html) == [
+        "4-5",
+        "2,4",
+        "all",
+    ]
+    assert 'id="counter-line-5"' in html and 'id="hello-line-1"' in html

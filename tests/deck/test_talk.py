@@ -117,3 +117,20 @@ def test_the_title_and_closing_slides_say_who_when_where_from_talk_toml(talk: Pa
         assert 'class="talk-identity"' in slide
         for value in (who.speaker, who.date, who.venue, who.repository):
             assert html.escape(value) in slide
+
+
+def test_every_code_slide_whose_notes_point_at_something_steps_through_its_code(
+    talk: Path,
+) -> None:
+    nb = nbformat.read(talk.parent / "talk.ipynb", as_version=4)
+    unstepped = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        notes = next(
+            (c.source for c in nb.cells[index + 1 :] if c.metadata.slideshow.slide_type == "notes"),
+            "",
+        )
+        if "point at" in notes.lower() and not cell.metadata.demo.steps:
+            unstepped.append(cell.metadata.demo.id)
+    assert unstepped == []
