@@ -107,7 +107,7 @@ def test_each_slide_is_paced_by_its_notes_and_its_demos_recorded_run(toy: ToyDec
     index = builder.build(slides_dir=toy.slides, build_dir=toy.build_dir, demos=[hello])
     html = index.read_text()
     # 140 words at 140 a minute; then 70 words and a 30.4 s run
-    assert re.findall(r'<section data-timing="(\d+)">', html) == ["60", "60"]
+    assert re.findall(r'<section[^>]* data-timing="(\d+)">', html) == ["60", "60"]
     assert "totalTime: 120," in html
     assert "About 2 minutes, all told." in html
 

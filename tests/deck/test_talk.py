@@ -102,7 +102,7 @@ def test_every_catalog_demo_is_shown_by_exactly_one_code_slide(talk: Path) -> No
 
 def test_every_slide_has_a_budget_and_the_advertised_length_is_their_sum(talk: Path) -> None:
     html = talk.read_text()
-    budgets = [int(t) for t in re.findall(r'<section data-timing="(\d+)"', html)]
+    budgets = [int(t) for t in re.findall(r'<section[^>]* data-timing="(\d+)"', html)]
     assert len(budgets) == html.count("<section") - html.count("<section>\n<section")
     total = int(re.findall(r"totalTime: (\d+),", html)[0])
     assert all(b > 0 for b in budgets) and sum(budgets) == total
