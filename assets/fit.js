@@ -87,6 +87,50 @@
     return Math.max(running, output.scrollHeight);
   }
 
+  function intersect(a, b) {
+    var width = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+    var height = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+    return width > 1 && height > 1;
+  }
+
+  /* Where the Run button (runner.js) floats, at its widest: it reads Stop
+     during a run. */
+  function buttonArea(button) {
+    var label = button.textContent;
+    var areas = [label, "Stop"].map(function (text) {
+      button.textContent = text;
+      return button.getBoundingClientRect();
+    });
+    button.textContent = label;
+    return {
+      left: Math.min(areas[0].left, areas[1].left),
+      right: Math.max(areas[0].right, areas[1].right),
+      top: Math.min(areas[0].top, areas[1].top),
+      bottom: Math.max(areas[0].bottom, areas[1].bottom),
+    };
+  }
+
+  /* The first code line the Run button sits on, or 0: it floats over the code
+     box's top right corner, clear only of lines that end before it. */
+  function coveredLine(demo) {
+    var button = demo.querySelector(".demo-run");
+    if (!button) return 0;
+    var area = buttonArea(button);
+    var lines = demo.querySelectorAll(".demo-code pre > span[id]");
+    for (var i = 0; i < lines.length; i++) {
+      var rects = lines[i].getClientRects();
+      for (var j = 0; j < rects.length; j++) {
+        if (intersect(rects[j], area)) return i + 1;
+      }
+    }
+    return 0;
+  }
+
+  /* Screen pixels per slide pixel: reveal.js scales the slide to the window. */
+  function scaleOf(demo) {
+    return demo.getBoundingClientRect().width / demo.offsetWidth || 1;
+  }
+
   function minimumOutput(outputSize) {
     return Math.ceil(MIN_OUTPUT_LINES * outputSize * 1.3 + 24);
   }
@@ -108,6 +152,7 @@
       var outputHeight = height - GAP_PX - codeHeight;
       if (outputHeight < minimumOutput(outputSize)) return false;
       apply(demo, "stack", codeSize, outputSize, outputHeight, 0);
+      if (coveredLine(demo)) return false;
       if (!overflows(parts.code) && outputNeeds(parts.output) <= parts.output.clientHeight) {
         return true;
       }
@@ -120,8 +165,13 @@
     for (var outputSize = OUTPUT_MAX_PX; outputSize >= OUTPUT_FLOOR_PX; outputSize--) {
       apply(demo, "side", codeSize, outputSize, height, Math.floor(width / 2));
       var codeWidth = parts.code.scrollWidth + 2;
-      if (width - GAP_PX - codeWidth < MIN_SIDE_OUTPUT_PX) return false;
       apply(demo, "side", codeSize, outputSize, height, codeWidth);
+      if (coveredLine(demo)) {
+        var area = buttonArea(demo.querySelector(".demo-run"));
+        codeWidth += Math.ceil((area.right - area.left) / scaleOf(demo)) + 8; // room for it
+        apply(demo, "side", codeSize, outputSize, height, codeWidth);
+      }
+      if (width - GAP_PX - codeWidth < MIN_SIDE_OUTPUT_PX) return false;
       if (!overflows(parts.code) && outputNeeds(parts.output) <= parts.output.clientHeight) {
         return true;
       }
@@ -192,12 +242,6 @@
     return boxes;
   }
 
-  function intersect(a, b) {
-    var width = Math.min(a.right, b.right) - Math.max(a.left, b.left);
-    var height = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
-    return width > 1 && height > 1;
-  }
-
   /* What a presenter would trip over on this slide, in words: a box hiding
      lines, boxes overlapping, anything outside the slide. Empty when none.
      The browser tests and `talk pdf` ask this of every slide. */
@@ -210,6 +254,9 @@
     Array.prototype.forEach.call(scrolling, function (box) {
       if (overflows(box)) found.push(describe(box) + " hides content");
     });
+    var demo = section.querySelector(".demo");
+    var covered = demo ? coveredLine(demo) : 0;
+    if (covered) found.push("the Run button covers code line " + covered);
     var rects = boxes.map(function (box) { return box.getBoundingClientRect(); });
     rects.forEach(function (rect, i) {
       var slack = 1;
