@@ -135,48 +135,46 @@
     return Math.ceil(MIN_OUTPUT_LINES * outputSize * 1.3 + 24);
   }
 
-  function apply(demo, layout, codeSize, outputSize, outputHeight, codeWidth) {
+  function apply(demo, layout, codeSize, outputHeight, codeWidth) {
     demo.dataset.layout = layout;
     demo.style.setProperty("--code-size", codeSize + "px");
-    demo.style.setProperty("--output-size", outputSize + "px");
     demo.style.setProperty("--output-height", outputHeight + "px");
     if (codeWidth) demo.style.setProperty("--code-width", codeWidth + "px");
     else demo.style.removeProperty("--code-width");
   }
 
-  /* Code above, output below at full width: the code keeps its natural height. */
-  function tryStack(demo, parts, height, codeSize) {
+  /* The largest output size at which the output, and a status line, show whole. */
+  function fitOutput(demo, output, outputHeight) {
     for (var outputSize = OUTPUT_MAX_PX; outputSize >= OUTPUT_FLOOR_PX; outputSize--) {
-      apply(demo, "stack", codeSize, outputSize, Math.max(height - GAP_PX - 40, 0), 0);
-      var codeHeight = parts.code.scrollHeight + 2; // + its border
-      var outputHeight = height - GAP_PX - codeHeight;
-      if (outputHeight < minimumOutput(outputSize)) return false;
-      apply(demo, "stack", codeSize, outputSize, outputHeight, 0);
-      if (coveredLine(demo)) return false;
-      if (!overflows(parts.code) && outputNeeds(parts.output) <= parts.output.clientHeight) {
-        return true;
-      }
+      if (outputHeight < minimumOutput(outputSize)) continue;
+      demo.style.setProperty("--output-size", outputSize + "px");
+      if (outputNeeds(output) <= output.clientHeight) return true;
     }
     return false;
   }
 
+  /* Code above, output below at full width: the code keeps its natural height. */
+  function tryStack(demo, parts, height, codeSize) {
+    apply(demo, "stack", codeSize, Math.max(height - GAP_PX - 40, 0), 0);
+    var outputHeight = height - GAP_PX - (parts.code.scrollHeight + 2); // + its border
+    if (outputHeight < minimumOutput(OUTPUT_FLOOR_PX)) return false;
+    apply(demo, "stack", codeSize, outputHeight, 0);
+    if (overflows(parts.code) || coveredLine(demo)) return false;
+    return fitOutput(demo, parts.output, outputHeight);
+  }
+
   /* Code on the left, as wide as its longest line; the output fills the rest. */
   function trySide(demo, parts, height, width, codeSize) {
-    for (var outputSize = OUTPUT_MAX_PX; outputSize >= OUTPUT_FLOOR_PX; outputSize--) {
-      apply(demo, "side", codeSize, outputSize, height, Math.floor(width / 2));
-      var codeWidth = parts.code.scrollWidth + 2;
-      apply(demo, "side", codeSize, outputSize, height, codeWidth);
-      if (coveredLine(demo)) {
-        var area = buttonArea(demo.querySelector(".demo-run"));
-        codeWidth += Math.ceil((area.right - area.left) / scaleOf(demo)) + 8; // room for it
-        apply(demo, "side", codeSize, outputSize, height, codeWidth);
-      }
-      if (width - GAP_PX - codeWidth < MIN_SIDE_OUTPUT_PX) return false;
-      if (!overflows(parts.code) && outputNeeds(parts.output) <= parts.output.clientHeight) {
-        return true;
-      }
+    apply(demo, "side", codeSize, height, Math.floor(width / 2));
+    var codeWidth = parts.code.scrollWidth + 2;
+    apply(demo, "side", codeSize, height, codeWidth);
+    if (coveredLine(demo)) {
+      var area = buttonArea(demo.querySelector(".demo-run"));
+      codeWidth += Math.ceil((area.right - area.left) / scaleOf(demo)) + 8; // room for it
+      apply(demo, "side", codeSize, height, codeWidth);
     }
-    return false;
+    if (width - GAP_PX - codeWidth < MIN_SIDE_OUTPUT_PX || overflows(parts.code)) return false;
+    return fitOutput(demo, parts.output, height);
   }
 
   function fitSlide(section) {
@@ -187,10 +185,14 @@
     };
     if (!parts.code || !parts.output) return;
     return measurable(section, function () {
+      var fitFor = demo.dataset.fitFor;
       demo.style.setProperty("--demo-height", "0px");
       var height = demoHeight(section, demo);
       demo.style.setProperty("--demo-height", height + "px");
       var width = demo.clientWidth;
+      // Refits (on load, once fonts are in) cost nothing when the room is the same.
+      demo.dataset.fitFor = height + "x" + width;
+      if (fitFor === demo.dataset.fitFor) return;
       // Output at full width under the code reads best; beside it is the fallback.
       for (var codeSize = CODE_MAX_PX; codeSize >= CODE_FLOOR_PX; codeSize--) {
         if (tryStack(demo, parts, height, codeSize)) return fitted(section);

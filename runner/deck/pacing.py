@@ -53,7 +53,7 @@ def pace(deck: Deck, recordings: Mapping[str, Recording]) -> Pace:
 def _seconds(cell: Cell, recordings: Mapping[str, Recording]) -> float:
     """What a cell adds to its slide's time: notes are said, demos are run."""
     if cell.slide_type == "notes":
-        words = len(MINUTES.sub("twenty", cell.source).split())
+        words = len(MINUTES.sub("N", cell.source).split())  # the length is said as one word
         return words * 60 / WORDS_PER_MINUTE
     if cell.demo is not None:
         recording = recordings.get(cell.demo.demo.id)
