@@ -24,7 +24,7 @@ deps: $(VENV)/.installed node_modules/.installed
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[test,bench,pdf]'
 	touch $@
 
 node_modules/.installed: package.json package-lock.json

@@ -1,53 +1,82 @@
-"""Screenshots of the built deck for the README: its title slide and one code slide.
+"""Screenshots of the deck for the README: the title slide, a code slide mid-run, and
+the speaker view.
 
-Builds the deck if there is none, serves build/ on a loopback port and takes
-both pictures at 1280x720 in headless Chromium:
+Builds the deck (recording it first if it has no recordings), serves it with its
+runner on a loopback port and takes the pictures at 1280x720 in headless Chromium.
+The running slide is the payoff, so it needs the talk's database (TALK_DATABASE_URL):
 
-    python docs/screenshot.py   ->   docs/deck-title.png, docs/deck-code.png
+    python docs/screenshot.py   ->   docs/deck-title.png, docs/deck-running.png,
+                                     docs/speaker-view.png
 """
 
 import sys
 from pathlib import Path
 
+# Run as a script from anywhere: the project root holds the packages it imports,
+# the tests' harness among them (it starts the runner as the tests do).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 from playwright.sync_api import Page, sync_playwright
 
 from benchmarks.browser import CHROMIUM, CHROMIUM_FLAGS
-from runner.deck import builder
+from runner.deck import builder, recordings
+from runner.service.app import create_app
 from runner.settings import get_settings
-from tests.harness.preview import serving
+from tests.harness.runner import LiveRunner
 
 DOCS = Path(__file__).resolve().parent
-CODE_DEMO = "gather"  # the code slide to show: a short demo with telling output
+RUNNING_DEMO = "payoff"  # a run that takes seconds, with a line printed on the way
+SPEAKER_DEMO = "gather"  # the slide the speaker view shows
+GO_TO_DEMO = """(id) => {
+  const slide = document.querySelector(`.demo[data-demo-id="${id}"]`).closest('section');
+  const where = Reveal.getIndices(slide);
+  Reveal.slide(where.h, where.v);
+}"""
+SIZE = {"width": 1280, "height": 720}
 
 
 def main() -> int:
-    index = get_settings().build_dir / "index.html"
-    if not index.exists():
-        index = builder.build()
-    with serving(index.parent) as base_url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 720})
-        page.goto(base_url)
+    build_dir = get_settings().build_dir
+    record = not recordings.load(build_dir)
+    index = builder.build(record=record)
+    with LiveRunner(create_app(deck_dir=index.parent)) as runner, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport=SIZE)
+        page.goto(runner.url + "/")
         page.wait_for_function("() => window.Reveal && Reveal.isReady()")
-        _shoot(page, "() => Reveal.slide(0, 0)", DOCS / "deck-title.png")
-        _shoot(
-            page,
-            f"""() => {{
-            const demo = document.querySelector('.demo[data-demo-id="{CODE_DEMO}"]')
-                || document.querySelector('.demo');
-            const where = Reveal.getIndices(demo.closest('section'));
-            Reveal.slide(where.h, where.v);
-        }}""",
-            DOCS / "deck-code.png",
-        )
+        _shoot(page, DOCS / "deck-title.png")
+        _shoot_running(page, DOCS / "deck-running.png")
+        _shoot_speaker_view(page, DOCS / "speaker-view.png")
         browser.close()
     return 0
 
 
-def _shoot(page: Page, go_to_slide: str, path: Path) -> None:
-    page.evaluate(go_to_slide)
+def _shoot(page: Page, path: Path) -> None:
     page.wait_for_timeout(300)  # let reveal.js finish its layout pass
     page.screenshot(path=str(path))
+    print(f"wrote {path}")
+
+
+def _shoot_running(page: Page, path: Path) -> None:
+    """The payoff once its first line is out and the rest is still to come."""
+    page.evaluate(GO_TO_DEMO, RUNNING_DEMO)
+    demo = f'.demo[data-demo-id="{RUNNING_DEMO}"]'
+    page.keyboard.press("r")
+    page.wait_for_selector(f'{demo} .demo-output[data-source="live"] .stdout', timeout=30_000)
+    page.screenshot(path=str(path))
+    print(f"wrote {path}")
+    page.wait_for_selector(f"{demo} .demo-status", timeout=30_000)  # let the run end
+
+
+def _shoot_speaker_view(page: Page, path: Path) -> None:
+    page.evaluate(GO_TO_DEMO, SPEAKER_DEMO)
+    with page.expect_popup() as opened:
+        page.keyboard.press("s")
+    speaker = opened.value
+    speaker.set_viewport_size(SIZE)
+    speaker.locator(".speaker-controls-notes .value").wait_for()
+    speaker.wait_for_timeout(1500)  # the previews load the deck themselves
+    speaker.screenshot(path=str(path))
     print(f"wrote {path}")
 
 

@@ -58,6 +58,12 @@ def _parser() -> argparse.ArgumentParser:
     _add_sqlite_flag(build)
     build.set_defaults(handler=_build_deck)
 
+    pdf = commands.add_parser("pdf", help="print the deck as a handout, build/talk.pdf")
+    pdf.add_argument(
+        "--notes", action="store_true", help="a page of speaker notes after each slide"
+    )
+    pdf.set_defaults(handler=_print_handout)
+
     serve = commands.add_parser("serve", help="serve the deck and run demos from it")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -158,6 +164,19 @@ def _build_deck(args: argparse.Namespace) -> int:
     from runner.deck import builder
 
     print(f"wrote {builder.build(record=args.record)}")
+    return 0
+
+
+def _print_handout(args: argparse.Namespace) -> int:
+    from runner.deck import builder, handout
+
+    index = builder.build()
+    try:
+        pdf = handout.write(index.parent, notes=args.notes)
+    except handout.HandoutError as error:
+        print(f"error: the handout would hide or overlap content: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote {pdf}")
     return 0
 
 

@@ -12,7 +12,7 @@ import time
 
 # region slide
 async def fetch(name: str) -> str:
-    await asyncio.sleep(1)  # yields to the event loop while it waits
+    await asyncio.sleep(1)  # yields to the event loop
     return f"{name} done"
 
 

@@ -18,7 +18,7 @@ def main() -> None:
     coroutine = something_async()
 
     print(f"{coroutine}\n")
-    pprint(dir(coroutine))
+    pprint(dir(coroutine), compact=True)
     # Never awaited on purpose; closing it keeps Python from warning.  # OMIT
     coroutine.close()  # OMIT
 

@@ -30,6 +30,8 @@ async def main() -> None:
     await engine.dispose()
 
 
+# endregion
+
+
 if __name__ == "__main__":
     asyncio.run(main())
-# endregion

@@ -42,21 +42,15 @@ def main() -> None:
     # Select 3 entities
     with session_maker() as session:
         todos = session.scalars(select(Todo).order_by(Todo.id).limit(3))
-
         for todo in todos:
-            print(
-                f"A todo with id {todo.id} and priority {todo.priority}: {todo.title}"
-            )
-
-    print()
+            where = f"A todo with id {todo.id} and priority {todo.priority}"
+            print(f"{where}: {todo.title}")
 
     # Find the total number of entities in the DB
     with session_maker() as session:
-        number_of_todos = session.scalar(
-            select(func.count()).select_from(Todo)
-        )
-
-        print(f"There are {number_of_todos} todo entities in the database")
+        count = select(func.count()).select_from(Todo)
+        number_of_todos = session.scalar(count)
+        print(f"\nThere are {number_of_todos} todo entities in the database")
     # endregion
 
     mysql_engine.dispose()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from demos import catalog
 from demos.catalog import Demo
-from runner.deck import recordings
+from runner.deck import identity, pacing, recordings
 from runner.deck.notebook import notebook, write
 from runner.deck.slides import Deck, DeckError, Location, read, section_files
 from runner.settings import PROJECT_ROOT, Settings, get_settings
@@ -61,7 +61,8 @@ def build(
         kept.update(recordings.record(_shown(deck), settings))
         recordings.save(target, kept)
     valid = {d.id: r for d in demos if (r := recordings.current(kept, d)) is not None}
-    nb = notebook(deck, valid)
+    pacing.pace(deck, valid)
+    nb = notebook(deck, valid, identity.load(slides_dir))
     write(nb, str(target / "talk.ipynb"))
 
     from runner.deck.exporter import exporter  # nbconvert takes a third of a second to import

@@ -3,7 +3,8 @@
 As in Go's `present`, a demo runs whole while its slide shows only what teaches:
 lines ending in ``# OMIT`` never reach a slide, and ``# region name`` /
 ``# endregion`` mark the lines a link with ``#name`` shows; the markers themselves
-are dropped too.
+are dropped too. On a slide, where every line costs room, a run of blank lines
+shows as one.
 """
 
 import re
@@ -11,6 +12,7 @@ import textwrap
 
 _REGION = re.compile(r"^\s*#\s*region\s+(?P<name>\S+)\s*$")
 _ENDREGION = re.compile(r"^\s*#\s*endregion\b")
+_BLANK_RUN = re.compile(r"\n(?:[ \t]*\n){2,}")
 
 
 def _omitted(line: str) -> bool:
@@ -34,7 +36,8 @@ def regions(source: str) -> list[str]:
 def excerpt(source: str, region: str | None = None) -> str | None:
     """The code a slide shows, or None when the demo has no such region.
 
-    A region is dedented, so code from inside a function starts at the margin.
+    A region is dedented, so code from inside a function starts at the margin, and
+    the two blank lines PEP 8 puts between definitions show as one.
     """
     shown: list[str] = []
     depth = 0  # nesting inside the wanted region; 0 while outside it
@@ -55,4 +58,5 @@ def excerpt(source: str, region: str | None = None) -> str | None:
             shown.append(line)
     if region is not None and not found:
         return None
-    return textwrap.dedent("\n".join(shown)).strip("\n") + "\n"
+    code = textwrap.dedent("\n".join(shown)).strip("\n")
+    return _BLANK_RUN.sub("\n\n", code) + "\n"

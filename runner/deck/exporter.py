@@ -15,37 +15,31 @@ from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-DEFAULT_TIMING_S = 60  # per slide, for sections without a budget
+DEFAULT_TIMING_S = 60  # per slide, for a deck built without budgets
 
 
 class PacingPreprocessor(Preprocessor):
-    """Share each section's budget among its slides, as reveal's speaker view paces by slide.
+    """Hand each slide's budget (runner.deck.pacing) to reveal.js, and the talk's total.
 
-    A budget sits on a section's first cell (``slideshow.data.timing``); reveal reads
-    ``data-timing`` per slide, so each of the section's slides gets its share in
-    ``pace_s``. Runs after reveal's preprocessor, which marks where slides start.
+    A budget sits on the cell that opens its slide (``slideshow.data.timing``);
+    the template writes it as the slide's ``data-timing`` from ``pace_s``, and the
+    total as reveal's ``totalTime``. Runs after reveal's preprocessor, which marks
+    where slides start.
     """
 
     def preprocess(
         self, nb: NotebookNode, resources: dict[str, Any]
     ) -> tuple[NotebookNode, dict[str, Any]]:
-        sections: list[tuple[int | None, list[NotebookNode]]] = []
+        budgets: list[int | None] = []
         for cell in nb.cells:
-            if cell.metadata.get("slide_start"):
+            if cell.metadata.get("subslide_start"):
                 timing = cell.metadata.get("slideshow", {}).get("data", {}).get("timing")
-                sections.append((timing, []))
-            if cell.metadata.get("subslide_start") and sections:
-                sections[-1][1].append(cell)
-        for budget, slides in sections:
-            if budget is None:
-                continue
-            share, extra = divmod(int(budget), len(slides))
-            for index, cell in enumerate(slides):
-                cell.metadata.pace_s = share + (1 if index < extra else 0)
-        budgets = [int(budget) for budget, _ in sections if budget is not None]
-        all_budgeted = bool(sections) and len(budgets) == len(sections)
+                budgets.append(timing)
+                if timing is not None:
+                    cell.metadata.pace_s = int(timing)
+        all_budgeted = bool(budgets) and None not in budgets
         resources["deck"] = {
-            "total_s": sum(budgets) if all_budgeted else 0,
+            "total_s": sum(b for b in budgets if b is not None) if all_budgeted else 0,
             "default_timing_s": DEFAULT_TIMING_S,
         }
         return nb, resources
@@ -63,15 +57,26 @@ class DeckExporter(SlidesExporter):
             default_preprocessors=[],
             **kw,
         )
-        highlight = lru_cache(maxsize=512)(Highlight2HTML(pygments_lexer="python3", parent=self))
-        # Our code cells carry no cell magics, so the source alone decides the highlighting.
-        self.register_filter("highlight_code", lambda source, metadata=None: highlight(source))
+        self.register_filter("highlight_code", _highlighted)
 
     def from_notebook_node(  # type: ignore[override]
         self, nb: NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
     ) -> tuple[str, dict[str, Any]]:
         # HTMLExporter's version would parse the page again with BeautifulSoup.
         return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+
+@lru_cache(maxsize=512)
+def _highlight(source: str, demo_id: str) -> str:
+    """The demo's code, one span per line (``id="DEMO-line-N"``), for stepping through it."""
+    options = {"linespans": f"{demo_id}-line"}
+    return str(Highlight2HTML(pygments_lexer="python3", extra_formatter_options=options)(source))
+
+
+def _highlighted(source: str, metadata: NotebookNode | None = None) -> str:
+    # Our code cells carry no cell magics, so the source and the demo decide the highlighting.
+    demo = metadata.get("demo", {}) if metadata is not None else {}
+    return _highlight(source, str(demo.get("id", "code")))
 
 
 @cache

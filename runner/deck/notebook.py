@@ -12,14 +12,22 @@ from collections.abc import Mapping
 import nbformat
 from nbformat import NotebookNode, from_dict
 
+from runner.deck.identity import Identity
 from runner.deck.recordings import Recording
 from runner.deck.slides import Cell, Deck
 
 
-def notebook(deck: Deck, recordings: Mapping[str, Recording]) -> NotebookNode:
-    """The notebook of the deck, with each demo's recording (if any) as its output."""
+def notebook(
+    deck: Deck, recordings: Mapping[str, Recording], identity: Identity | None = None
+) -> NotebookNode:
+    """The notebook of the deck, with each demo's recording (if any) as its output.
+
+    The talk's identity goes in the metadata, and the first and last slides are
+    marked to show it: the title slide and the closing one.
+    """
     title = deck.cells[0].source.splitlines()[0].lstrip("#").strip()
-    return from_dict(
+    openings = [i for i, cell in enumerate(deck.cells) if cell.slide_type in ("slide", "subslide")]
+    nb = from_dict(
         {
             "nbformat": 4,
             "nbformat_minor": 5,
@@ -31,6 +39,11 @@ def notebook(deck: Deck, recordings: Mapping[str, Recording]) -> NotebookNode:
             "cells": [_cell(index, cell, recordings) for index, cell in enumerate(deck.cells)],
         }
     )
+    if identity is not None:
+        nb.metadata["talk"] = identity.as_metadata()
+        for index in {openings[0], openings[-1]}:
+            nb.cells[index].metadata["identity"] = True
+    return nb
 
 
 def write(nb: NotebookNode, path: str) -> None:
@@ -60,6 +73,7 @@ def _cell(index: int, cell: Cell, recordings: Mapping[str, Recording]) -> Notebo
             "module": demo.module,
             "region": cell.demo.region,
             "needs_database": demo.needs_database,
+            "steps": list(cell.demo.steps),
         },
     }
     recording = recordings.get(demo.id)

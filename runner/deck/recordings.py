@@ -38,6 +38,7 @@ class Recording:
     backend: str
     returncode: int
     source_sha256: str
+    elapsed_s: float = 0.0  # how long the run took: the slide's share of the talk's time
 
 
 def fingerprint(demo: Demo) -> str:
@@ -133,7 +134,9 @@ async def _run(demo: Demo, settings: Settings) -> Recording:
         cwd=PROJECT_ROOT,
         on_output=lambda output: streams.append((output.stream, output.text)),
     )
-    return Recording(_merged(streams), started, backend(demo, settings), end.code, sha)
+    return Recording(
+        _merged(streams), started, backend(demo, settings), end.code, sha, round(end.elapsed_s, 2)
+    )
 
 
 def _merged(streams: list[tuple[str, str]]) -> list[tuple[str, str]]:

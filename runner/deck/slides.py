@@ -40,6 +40,7 @@ class DemoLink:
     demo: Demo
     region: str | None
     code: str
+    steps: tuple[str, ...] = ()  # line highlights, one per click: "2", "4-5", "2,7", "all"
 
 
 @dataclass
@@ -49,7 +50,7 @@ class Cell:
     source: str
     location: Location
     demo: DemoLink | None = None
-    timing_s: int | None = None  # the section's budget, on its first cell
+    timing_s: int | None = None  # the slide's budget (runner.deck.pacing), on its first cell
 
 
 @dataclass
@@ -60,10 +61,11 @@ class Deck:
 
 _TITLE = re.compile(r"^# (?P<title>\S.*)$")
 _HEADING = re.compile(r"^## \S")
-_MINUTES = re.compile(r"^<!--\s*minutes:\s*(?P<minutes>\d+(?:\.\d+)?)\s*-->$")
+_MINUTES = re.compile(r"^<!--\s*minutes:.*-->$")
 _FRAGMENT = re.compile(r"^<!--\s*fragment\s*-->$")
 _NOTE = re.compile(r"^Note:\s?")
-_LINK_LINE = re.compile(r"^\[[^\]]*\]\((?P<target>[^)\s]+)\)$")
+_LINK_LINE = re.compile(r"^\[[^\]]*\]\((?P<target>[^)\s]+)\)(?:\s*\{(?P<steps>[^}]*)\})?$")
+_STEP_RANGE = re.compile(r"^(?P<first>\d+)(?:-(?P<last>\d+))?$")
 _PICTURE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<target>[^)\s]+)\)")
 _FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -100,31 +102,21 @@ class _Section:
         self.next_type = "slide"  # the type the next cell opens with
         self.mode = "text"  # "text", "fragment" (until a blank line) or "notes"
         self.fence: str | None = None
-        self.timing_s: int | None = None
 
     def read(self) -> None:
         lines = self.path.read_text(encoding="utf-8").splitlines()
         if not lines or not _TITLE.match(lines[0]):
             raise DeckError(self._at(1), "a section file must start with a '# Title' line")
         self._add(1, lines[0])
-        budget_allowed = True
         for number, line in enumerate(lines[1:], start=2):
-            minutes = _MINUTES.match(line.strip())
-            if minutes:
-                if not budget_allowed:
-                    raise DeckError(
-                        self._at(number),
-                        "'<!-- minutes: N -->' belongs right after the '# Title' line",
-                    )
-                self.timing_s = round(float(minutes["minutes"]) * 60)
-                budget_allowed = False
-                continue
-            if line.strip():
-                budget_allowed = False
+            if _MINUTES.match(line.strip()):
+                raise DeckError(
+                    self._at(number),
+                    "a section has no budget of its own: each slide's time follows its "
+                    "notes and its demo (runner/deck/pacing.py); remove this line",
+                )
             self._line(number, line)
         self._flush()
-        first = next(c for c in self.deck.cells if c.location.path == self.path)
-        first.timing_s = self.timing_s
 
     def _line(self, number: int, line: str) -> None:
         if self.fence is not None:
@@ -166,7 +158,7 @@ class _Section:
         link = _LINK_LINE.match(line.strip())
         if link and _is_code_link(link["target"]):
             self._flush()
-            self._code(number, link["target"])
+            self._code(number, link["target"], link["steps"])
             return
         if not line.strip():
             if self.mode == "fragment" and self.buffer:
@@ -201,7 +193,7 @@ class _Section:
         if cell.slide_type != "notes":
             self.next_type = "-"
 
-    def _code(self, number: int, target: str) -> None:
+    def _code(self, number: int, target: str, steps: str | None) -> None:
         file_part, _, region = target.partition("#")
         path = (self.path.parent / file_part).resolve()
         where = self._at(number)
@@ -224,7 +216,8 @@ class _Section:
         if self.mode == "fragment":
             slide_type = "fragment" if slide_type == "-" else slide_type
             self.mode = "text"
-        self._emit(Cell("code", slide_type, code, where, DemoLink(demo, region or None, code)))
+        shown = DemoLink(demo, region or None, code, _steps(steps, code, where))
+        self._emit(Cell("code", slide_type, code, where, shown))
 
     def _picture_url(self, number: int) -> Callable[[re.Match[str]], str]:
         """Check a picture exists and give its URL in the built deck."""
@@ -256,6 +249,31 @@ class _Section:
 def _is_code_link(target: str) -> bool:
     """A link to a Python file beside the slides: a demo, or a mistake to report."""
     return not _SCHEME.match(target) and target.partition("#")[0].endswith(".py")
+
+
+def _steps(markers: str | None, code: str, where: Location) -> tuple[str, ...]:
+    """The ``{2|4-5|all}`` after a demo link: which lines each click highlights.
+
+    Lines count as the slide shows them, from 1; each step is ``all`` or lines
+    and ranges joined by commas.
+    """
+    if markers is None:
+        return ()
+    count = len(code.splitlines())
+    steps = [step.replace(" ", "") for step in markers.split("|")]
+    for step in steps:
+        if step == "all":
+            continue
+        for part in step.split(","):
+            bounds = _STEP_RANGE.match(part)
+            if bounds is None:
+                raise DeckError(
+                    where, f"step {step!r} is not 'all' or line numbers like 2, 4-5 or 2,7"
+                )
+            first, last = int(bounds["first"]), int(bounds["last"] or bounds["first"])
+            if not 1 <= first <= last <= count:
+                raise DeckError(where, f"step {step!r} names lines outside 1-{count}")
+    return tuple(steps)
 
 
 def _check_coverage(cells: list[Cell], demos: Sequence[Demo]) -> None:

@@ -2,12 +2,13 @@
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from runner.deck import builder
+from runner.deck import builder, recordings
 from runner.deck.builder import DeckError
 from tests.harness.toy_deck import ToyDeck
 
@@ -37,7 +38,6 @@ def two_sections(toy: ToyDeck) -> None:
         "01-first.md",
         f"""\
         # First section
-        <!-- minutes: 3 -->
 
         Opening words.
 
@@ -78,6 +78,7 @@ def test_each_directive_becomes_its_cell(toy: ToyDeck) -> None:
     build(toy)
     found = [(c.cell_type, c.metadata.slideshow.slide_type, c.source) for c in notebook_cells(toy)]
     counter = (toy.package / "counter.py").read_text().replace("import time  # OMIT\n", "")
+    counter = counter.replace("\n\n\n", "\n\n")  # on a slide, blank lines come one at a time
     assert found == [
         ("markdown", "slide", "# First section\n\nOpening words."),
         ("markdown", "notes", "welcome everyone"),
@@ -93,36 +94,33 @@ def test_each_directive_becomes_its_cell(toy: ToyDeck) -> None:
     ]
 
 
-def test_the_budget_sits_on_the_sections_first_cell_and_paces_its_slides(toy: ToyDeck) -> None:
-    two_sections(toy)
-    html = build(toy).read_text()
-    timings = [c.metadata.slideshow.get("data", {}).get("timing") for c in notebook_cells(toy)]
-    assert timings == [180] + [None] * 10
-    # 180 s over the first section's three slides; the second has no budget
-    assert re.findall(r'<section data-timing="(\d+)">', html) == ["60", "60", "60"]
-    options = reveal_options(html)
-    assert options["defaultTiming"] == 60 and "totalTime" not in options
-
-
-def test_a_fully_budgeted_talk_sets_reveals_total_time(toy: ToyDeck) -> None:
+def test_each_slide_is_paced_by_its_notes_and_its_demos_recorded_run(toy: ToyDeck) -> None:
     toy.write(
         "01-only.md",
         f"""\
         # Only
-        <!-- minutes: 1.5 -->
 
-        ## One
+        About {{{{ minutes }}}} minutes, all told.
+
+        Note: {"word " * 140}
+
+        ## A demo
 
         {toy.link("hello.py")}
 
-        ## Two
-
-        {toy.link("counter.py")}
+        Note: {"word " * 70}
         """,
     )
-    html = build(toy).read_text()
-    assert re.findall(r'data-timing="(\d+)"', html) == ["30", "30", "30"]
-    assert reveal_options(html)["totalTime"] == 90
+    hello = toy.demo("hello")
+    recorded = recordings.record([hello])[hello.id]
+    toy.build_dir.mkdir()
+    recordings.save(toy.build_dir, {hello.id: replace(recorded, elapsed_s=30.4)})
+    index = builder.build(slides_dir=toy.slides, build_dir=toy.build_dir, demos=[hello])
+    html = index.read_text()
+    # 140 words at 140 a minute; then 70 words and a 30.4 s run
+    assert re.findall(r'<section[^>]* data-timing="(\d+)">', html) == ["60", "60"]
+    assert reveal_options(html)["totalTime"] == 120
+    assert "About 2 minutes, all told." in html
 
 
 def test_code_cells_name_their_demo(toy: ToyDeck) -> None:
@@ -135,12 +133,14 @@ def test_code_cells_name_their_demo(toy: ToyDeck) -> None:
             "module": toy.demo("hello").module,
             "region": "greet",
             "needs_database": False,
+            "steps": [],
         },
         {
             "id": "counter",
             "module": toy.demo("counter").module,
             "region": None,
             "needs_database": False,
+            "steps": [],
         },
     ]
 
@@ -150,7 +150,7 @@ def test_a_code_slide_renders_the_runner_contract(toy: ToyDeck) -> None:
     html = build(toy).read_text()
     assert html.count('<div class="demo" ') == 2
     demo = re.search(
-        r'<div class="demo" data-demo-id="hello">\s*'
+        r'<div class="demo" data-demo-id="hello" data-needs-database="false">\s*'
         r'<div class="demo-code">(?P<code>.*?)</div>\s*</div>\s*'
         r'<div class="demo-output" data-source="none">\s*'
         r'<pre class="demo-stream"></pre>',
@@ -244,7 +244,9 @@ def test_pictures_are_copied_into_the_build(toy: ToyDeck) -> None:
             "has no region 'nothing' (its regions: greet)",
         ),
         ("Intro\n", 1, "a section file must start with a '# Title' line"),
-        ("# T\n\ntext\n<!-- minutes: 2 -->\n", 4, "belongs right after the '# Title' line"),
+        ("# T\n<!-- minutes: 2 -->\n", 2, "each slide's time follows its notes and its demo"),
+        ("# T\n\n[hello](PKG/hello.py#greet) {1|3}\n", 3, "step '3' names lines outside 1-1"),
+        ("# T\n\n[hello](PKG/hello.py#greet) {1|x}\n", 3, "step 'x' is not 'all' or line"),
         ("# T\n\n# Again\n", 3, "a second '# Title' in one file"),
         ("# T\n\n---\nNote: hm\n", 4, "this slide has nothing to show before 'Note:'"),
     ],
@@ -299,3 +301,52 @@ def test_a_demo_shown_by_no_slide_is_named_where_it_lives(toy: ToyDeck) -> None:
         build(toy)
     where = toy.package / "counter.py"
     assert str(raised.value) == f"{where}:1: demo 'counter' is shown by no slide"
+
+
+def test_the_talks_identity_is_on_the_first_and_last_slides_only(toy: ToyDeck) -> None:
+    two_sections(toy)
+    (toy.slides / "talk.toml").write_text(
+        'speaker = "Ada Lovelace"\ndate = "10 December 2026"\nvenue = "PyCon"\n'
+        'repository = "https://example.org/talk"\n'
+    )
+    html = build(toy).read_text()
+    slides = re.split(r"<section[ >]", html)
+    marked = [i for i, slide in enumerate(slides) if "talk-identity" in slide]
+    assert marked == [2, len(slides) - 1]  # [0] is the page head, [1] the first stack
+    assert "Ada Lovelace" in slides[2] and "10 December 2026 · PyCon" in slides[2]
+    assert '<a href="https://example.org/talk">https://example.org/talk</a>' in slides[-1]
+
+
+def test_without_a_talk_toml_the_identity_is_an_honest_placeholder(toy: ToyDeck) -> None:
+    two_sections(toy)
+    html = build(toy).read_text()
+    assert "[speaker&#x27;s name]" in html and "[repository link]</p>" in html
+
+
+def test_an_unknown_identity_key_is_named(toy: ToyDeck) -> None:
+    two_sections(toy)
+    (toy.slides / "talk.toml").write_text('speakr = "Ada"\n')
+    with pytest.raises(DeckError, match=r"talk\.toml:1: unknown key 'speakr'"):
+        build(toy)
+
+
+def test_steps_after_a_demo_link_become_fragments_over_numbered_lines(toy: ToyDeck) -> None:
+    toy.write(
+        "01-only.md",
+        f"""\
+        # Only
+
+        {toy.link("counter.py")} {{4-5|2,4|all}}
+
+        {toy.link("hello.py")}
+        """,
+    )
+    html = build(toy).read_text()
+    steps = [c.metadata.demo.steps for c in notebook_cells(toy) if c.cell_type == "code"]
+    assert steps == [["4-5", "2,4", "all"], []]
+    assert re.findall(r'<span class="fragment demo-step" data-lines="([^"]+)">', html) == [
+        "4-5",
+        "2,4",
+        "all",
+    ]
+    assert 'id="counter-line-5"' in html and 'id="hello-line-1"' in html

@@ -38,3 +38,8 @@ def test_a_region_is_dedented_and_keeps_its_nested_regions_lines() -> None:
 def test_a_missing_region_is_none_and_the_known_ones_are_listed() -> None:
     assert excerpt(SOURCE, "nothing") is None
     assert regions(SOURCE) == ["setup", "inner", "teardown"]
+
+
+def test_two_blank_lines_between_definitions_show_as_one() -> None:
+    source = "def a() -> None:\n    pass\n\n\ndef b() -> None:\n    pass\n"
+    assert excerpt(source) == "def a() -> None:\n    pass\n\ndef b() -> None:\n    pass\n"

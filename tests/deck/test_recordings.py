@@ -116,7 +116,7 @@ def test_a_database_demo_records_on_the_configured_server(tmp_path: Path, mysql_
     assert cell.metadata.recording["backend"] == "MySQL"
     assert cell.metadata.recording["returncode"] == 0, cell.outputs
     assert streams(cell, "stdout").strip()
-    assert '<div class="demo" data-demo-id="engine-connect">' in html
+    assert 'data-demo-id="engine-connect" data-needs-database="true"' in html
     assert re.search(r"Recorded \S+ on MySQL</p>", html)
 
 

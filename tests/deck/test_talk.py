@@ -1,5 +1,6 @@
 """The real talk: slides/ builds, keeps the source talk's outline, shows every demo once."""
 
+import html
 import re
 import unicodedata
 from collections import Counter
@@ -10,7 +11,7 @@ import nbformat
 import pytest
 
 from demos import catalog
-from runner.deck import builder
+from runner.deck import builder, identity
 
 # The outline of the talk this deck was made from: every `#` and `##` heading of its
 # Markdown source, outside code fences, in order.
@@ -100,11 +101,37 @@ def test_every_catalog_demo_is_shown_by_exactly_one_code_slide(talk: Path) -> No
     assert shown == Counter(catalog.ids())
 
 
-def test_every_section_has_a_time_budget(talk: Path) -> None:
+def test_every_slide_has_a_budget_and_the_advertised_length_is_their_sum(talk: Path) -> None:
+    html = talk.read_text()
+    budgets = [int(t) for t in re.findall(r'<section[^>]* data-timing="(\d+)"', html)]
+    assert len(budgets) == html.count("<section") - html.count("<section>\n<section")
+    total = int(re.findall(r'"totalTime": (\d+)', html)[0])
+    assert all(b > 0 for b in budgets) and sum(budgets) == total
+    advertised = {int(n) for n in re.findall(r"about (\d+) minutes", html)}
+    assert advertised == {round(total / 60)}
+
+
+def test_the_title_and_closing_slides_say_who_when_where_from_talk_toml(talk: Path) -> None:
+    who = identity.load(builder.SLIDES_DIR)
+    slides = re.split(r"<section[ >]", talk.read_text())
+    for slide in (slides[2], slides[-1]):
+        assert 'class="talk-identity"' in slide
+        for value in (who.speaker, who.date, who.venue, who.repository):
+            assert html.escape(value) in slide
+
+
+def test_every_code_slide_whose_notes_point_at_something_steps_through_its_code(
+    talk: Path,
+) -> None:
     nb = nbformat.read(talk.parent / "talk.ipynb", as_version=4)
-    budgets = [
-        c.metadata.slideshow.get("data", {}).get("timing")
-        for c in nb.cells
-        if c.metadata.slideshow.slide_type == "slide"
-    ]
-    assert budgets and all(isinstance(b, int) and b > 0 for b in budgets), budgets
+    unstepped = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        notes = next(
+            (c.source for c in nb.cells[index + 1 :] if c.metadata.slideshow.slide_type == "notes"),
+            "",
+        )
+        if "point at" in notes.lower() and not cell.metadata.demo.steps:
+            unstepped.append(cell.metadata.demo.id)
+    assert unstepped == []

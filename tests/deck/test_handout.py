@@ -1,0 +1,98 @@
+"""`talk pdf`: the handout has one page per slide (a page of notes after each with
+--notes), holds every demo's recorded output marked as recorded, and is refused when
+a slide would print with a box cut off or over another."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from runner.deck import builder, handout, recordings
+from tests.harness.toy_deck import ToyDeck
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def build_dir(tmp_path_factory: pytest.TempPathFactory, mysql_url: str) -> Path:
+    """The talk, recorded: the handout prints what each demo printed."""
+    return builder.build(build_dir=tmp_path_factory.mktemp("deck"), record=True).parent
+
+
+def talk_pdf(build_dir: Path, *flags: str) -> Path:
+    """`talk pdf` as a presenter runs it, into this build directory."""
+    env = {**os.environ, "TALK_BUILD_DIR": str(build_dir)}
+    done = subprocess.run(
+        [sys.executable, "-m", "runner.cli", "pdf", *flags],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"wrote {build_dir / 'talk.pdf'}"
+    return build_dir / "talk.pdf"
+
+
+def pages(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    return int(re.search(r"^Pages:\s+(\d+)$", info.stdout, re.MULTILINE)[1])  # type: ignore[index]
+
+
+def slide_count(build_dir: Path) -> int:
+    nb = nbformat.read(build_dir / "talk.ipynb", as_version=4)
+    return sum(c.metadata.slideshow.slide_type in ("slide", "subslide") for c in nb.cells)
+
+
+def squeezed(text: str) -> str:
+    """Text without whitespace: a word the page wrapped still matches."""
+    return re.sub(r"\s+", "", text)
+
+
+def test_one_page_per_slide_with_every_recorded_output_marked(
+    build_dir: Path, tmp_path: Path
+) -> None:
+    pdf = talk_pdf(build_dir)
+    assert pages(pdf) == slide_count(build_dir)
+    text = squeezed(
+        subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+    )
+    kept = recordings.load(build_dir)
+    assert kept
+    # Word by word: where code and output sit side by side, a line's words come apart.
+    missing = {
+        demo_id: word
+        for demo_id, recording in kept.items()
+        for name, output in recording.streams
+        if name == "stdout"
+        for word in output.split()
+        if word not in text
+    }
+    assert missing == {}
+    assert text.count("Recorded20") == len(kept)
+    # Every page renders; what is on it was checked for overlap in the page before printing.
+    subprocess.run(["pdftoppm", "-r", "20", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    assert len(list(tmp_path.glob("page-*.png"))) == pages(pdf)
+
+
+def test_with_notes_each_slide_is_followed_by_its_notes(build_dir: Path) -> None:
+    pdf = talk_pdf(build_dir, "--notes")
+    assert pages(pdf) == 2 * slide_count(build_dir)  # every slide of the talk has notes
+
+
+def test_a_slide_that_cannot_fit_is_refused_by_name(toy: ToyDeck) -> None:
+    long = "".join(f"print({n})\n" for n in range(60))
+    (toy.package / "counter.py").write_text(f'"""Sixty lines."""\n{long}')
+    toy.write(
+        "01-only.md",
+        f"# Only\n\n## Too long\n\n{toy.link('counter.py')}\n\n{toy.link('hello.py')}\n",
+    )
+    index = builder.build(slides_dir=toy.slides, build_dir=toy.build_dir, demos=toy.demos)
+    with pytest.raises(handout.HandoutError, match='"Too long": nothing fits its code'):
+        handout.write(index.parent)
