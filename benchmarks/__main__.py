@@ -19,7 +19,7 @@ from typing import Any
 
 from benchmarks.figures import Figure, table
 
-BENCHMARKS = ("latency", "streaming", "fidelity", "build", "payoff")
+BENCHMARKS = ("latency", "streaming", "fidelity", "build", "payoff", "waiting", "pool")
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 
 

@@ -4,8 +4,10 @@ The same sums of squares run one after another, on threads, on processes and
 as asyncio tasks. Threads and tasks take about as long as the sequential run:
 the GIL lets one thread run Python at a time, and the event loop runs one task
 at a time anyway. Processes each have their own interpreter and GIL, so on
-2 cores they take about half the time. Look at the four elapsed times, and at
-the first line: whether this Python has a GIL (free-threaded 3.13t may not).
+2 cores they take about half the time. Timed, so recorded alone: a run beside
+other work shares the cores and proves nothing. Look at the four elapsed
+times, and at the first line: whether this Python has a GIL (free-threaded
+3.13t may not), and how many cores ran it.
 """
 
 import asyncio
@@ -62,7 +64,8 @@ def timed(label: str, work: Callable[[], None]) -> None:
 
 def main() -> None:
     gil = getattr(sys, "_is_gil_enabled", lambda: True)()  # 3.13+ can say no
-    print(f"GIL enabled: {gil}, CPUs: {os.cpu_count()}\n")
+    cores = getattr(os, "process_cpu_count", os.cpu_count)()  # 3.13+: usable
+    print(f"GIL enabled: {gil}, cores: {cores}\n")
     timed("sequential", sequential)
     timed("threads", on_threads)
     timed("processes", on_processes)

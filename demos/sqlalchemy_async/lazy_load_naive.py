@@ -14,8 +14,10 @@ import warnings
 from sqlalchemy.exc import MissingGreenlet, StatementError
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
-from demos.connection import database_url
+from demos.connection import redirected  # OMIT
 from demos.sqlalchemy_async.models import Todo
+
+create_async_engine = redirected(create_async_engine)  # OMIT
 
 
 def first_line(error: Exception) -> str:
@@ -26,7 +28,7 @@ def first_line(error: Exception) -> str:
 
 async def main() -> None:
     engine = create_async_engine(
-        database_url("mysql+aiomysql://root:example@localhost/exampledb")
+        "mysql+aiomysql://root:example@localhost/exampledb"
     )
     session_maker = async_sessionmaker(engine)
 

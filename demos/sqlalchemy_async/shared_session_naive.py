@@ -13,8 +13,10 @@ import asyncio
 from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
-from demos.connection import database_url
+from demos.connection import redirected  # OMIT
 from demos.sqlalchemy_async.models import Todo
+
+create_async_engine = redirected(create_async_engine)  # OMIT
 
 
 async def title_of(session: AsyncSession, todo_id: int) -> str:
@@ -24,7 +26,7 @@ async def title_of(session: AsyncSession, todo_id: int) -> str:
 
 async def main() -> None:
     engine = create_async_engine(
-        database_url("mysql+aiomysql://root:example@localhost/exampledb")
+        "mysql+aiomysql://root:example@localhost/exampledb"
     )
 
     # region slide

@@ -55,4 +55,6 @@ def excerpt(source: str, region: str | None = None) -> str | None:
             shown.append(line)
     if region is not None and not found:
         return None
-    return textwrap.dedent("\n".join(shown)).strip("\n") + "\n"
+    code = textwrap.dedent("\n".join(shown)).strip("\n")
+    # Dropped OMIT lines leave their blank neighbours: at most two in a row, as PEP 8 has.
+    return re.sub(r"\n{4,}", "\n\n\n", code) + "\n"

@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 
 from demos.catalog import Demo
 from demos.connection import ENV_VAR
+from runner.database import server_name
 from runner.settings import get_settings
 
 CACHE_NAME = "recordings.json"
@@ -49,9 +50,24 @@ def backend(demo: Demo) -> str:
     """What the recording ran on: the database server's kind, or Python for the rest."""
     if not demo.needs_database:
         return f"Python {sys.version_info.major}.{sys.version_info.minor}"
-    url = os.environ.get(ENV_VAR) or get_settings().database_url
-    name = make_url(url).get_backend_name()
-    return _BACKENDS.get(name, name)
+    return _server(os.environ.get(ENV_VAR) or get_settings().database_url)
+
+
+_SERVERS: dict[str, str] = {}
+
+
+def _server(url: str) -> str:
+    """The server by the name and version it gives itself, asked once per URL.
+
+    A server that does not answer is named by its URL's kind, and asked again next time.
+    """
+    if url not in _SERVERS:
+        answered = server_name(url)
+        if answered is None:
+            kind = make_url(url).get_backend_name()
+            return _BACKENDS.get(kind, kind)
+        _SERVERS[url] = answered
+    return _SERVERS[url]
 
 
 def load(build_dir: Path) -> dict[str, Recording]:
@@ -84,6 +100,7 @@ def record(demos: Sequence[Demo]) -> dict[str, Recording]:
 
     Demos without a database run side by side; database demos run one after
     another in talk order, because they share tables (one creates what the next reads).
+    Timing-sensitive demos run last, each alone, so no other run skews what they time.
     The runs get an event loop of their own on a worker thread, so a caller that is
     itself inside a running loop (a server, a browser test driver) can record too.
     """
@@ -99,17 +116,19 @@ async def _record_all(demos: Sequence[Demo]) -> dict[str, Recording]:
         async with slots:
             return await _run(demo, settings.run_timeout_s, settings.output_cap_bytes)
 
-    async def database_lane() -> list[Recording]:
-        return [
-            await _run(d, settings.run_timeout_s, settings.output_cap_bytes)
-            for d in demos
-            if d.needs_database
-        ]
+    async def one_by_one(some: Sequence[Demo]) -> list[Recording]:
+        return [await _run(d, settings.run_timeout_s, settings.output_cap_bytes) for d in some]
 
-    free = [d for d in demos if not d.needs_database]
-    lane, others = await asyncio.gather(database_lane(), asyncio.gather(*(alone(d) for d in free)))
-    results = dict(zip([d.id for d in demos if d.needs_database], lane, strict=True))
-    results.update(zip([d.id for d in free], others, strict=True))
+    shared = [d for d in demos if not d.timing_sensitive]
+    lane = [d for d in shared if d.needs_database]
+    free = [d for d in shared if not d.needs_database]
+    lane_runs, free_runs = await asyncio.gather(
+        one_by_one(lane), asyncio.gather(*(alone(d) for d in free))
+    )
+    timed = [d for d in demos if d.timing_sensitive]
+    results = dict(zip([d.id for d in lane], lane_runs, strict=True))
+    results.update(zip([d.id for d in free], free_runs, strict=True))
+    results.update(zip([d.id for d in timed], await one_by_one(timed), strict=True))
     return {demo.id: results[demo.id] for demo in demos}
 
 
