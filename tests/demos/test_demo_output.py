@@ -55,8 +55,14 @@ def test_cpu_bound_prints_the_gil_and_four_timings(plain_runs: dict[str, DemoRun
     assert gil
     if sys.version_info < (3, 13):
         assert gil.group(1) == "True"
+    busy = {}
     for label in ("sequential", "threads", "processes", "asyncio tasks"):
-        assert re.search(rf"^{label} +\d+\.\d\d s$", run.stdout, re.MULTILINE), label
+        line = re.search(rf"^{label} +\d+\.\d\d s, (\d+\.\d) cores busy$", run.stdout, re.MULTILINE)
+        assert line, label
+        busy[label] = float(line.group(1))
+    if gil.group(1) == "True":
+        # The GIL's point, true however busy the machine: threads never use two cores.
+        assert busy["threads"] <= 1.3
     assert run.elapsed < 10
 
 
