@@ -32,6 +32,11 @@ def sync_nap(engine: Engine, seconds: float) -> None:
         conn.execute(NAP, {"seconds": seconds})
 
 
+async def async_nap(engine: AsyncEngine, seconds: float) -> None:
+    async with engine.connect() as conn:  # each task its own connection
+        await conn.execute(NAP, {"seconds": seconds})
+
+
 def one_by_one(engine: Engine, n: int, seconds: float) -> None:
     for _ in range(n):
         sync_nap(engine, seconds)
@@ -40,11 +45,6 @@ def one_by_one(engine: Engine, n: int, seconds: float) -> None:
 def on_threads(engine: Engine, n: int, seconds: float) -> None:
     with ThreadPoolExecutor(max_workers=n) as pool:
         list(pool.map(sync_nap, [engine] * n, [seconds] * n))
-
-
-async def async_nap(engine: AsyncEngine, seconds: float) -> None:
-    async with engine.connect() as conn:  # each task its own connection
-        await conn.execute(NAP, {"seconds": seconds})
 
 
 async def gathered(engine: AsyncEngine, n: int, seconds: float) -> None:

@@ -209,6 +209,19 @@ def test_lazy_load_fails_then_eager_and_awaited_loads_work(
     ]
 
 
+def test_reading_after_commit_fails_then_expire_on_commit_false_keeps_the_values(
+    database_runs: dict[str, DemoRun],
+) -> None:
+    title = SEED_TODOS[0][0]
+    naive = database_runs["expire-on-commit-naive"].stdout.splitlines()
+    assert naive[0] == f"before commit: {title}"
+    assert naive[1].startswith("after commit: MissingGreenlet: greenlet_spawn has not been called")
+    assert database_runs["expire-on-commit-fixed"].stdout.splitlines() == [
+        f"before commit: {title}",
+        f"after commit: {title}",
+    ]
+
+
 def test_database_demos_leave_the_rows_as_they_found_them(
     database_runs: dict[str, DemoRun], backend_url: str
 ) -> None:
