@@ -1,11 +1,12 @@
-"""One AsyncSession shared by concurrent tasks: SQLAlchemy refuses.
+"""One AsyncSession shared by concurrent tasks: here SQLAlchemy refuses.
 
 A session is one unit of work on one connection, not safe to use from two
 tasks at once. Here three tasks run a query each on the same session with
 ``gather``: the first task gets the session's connection, and SQLAlchemy
-refuses the other two instead of letting them interleave on it. Look at one
-"ok" and two InvalidRequestError lines (caught and printed);
-shared_session_fixed.py gives each task a session of its own.
+notices the other two and refuses them. Its detection is best-effort: other
+overlaps go unnoticed and fail later, or worse. Look at one "ok" and two
+InvalidRequestError lines (caught and printed); shared_session_fixed.py
+gives each task a session of its own.
 """
 
 import asyncio
