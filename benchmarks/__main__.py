@@ -19,7 +19,16 @@ from typing import Any
 
 from benchmarks.figures import Figure, table
 
-BENCHMARKS = ("latency", "streaming", "fidelity", "build", "payoff", "rendering")
+BENCHMARKS = (
+    "latency",
+    "streaming",
+    "fidelity",
+    "build",
+    "payoff",
+    "waiting",
+    "pool",
+    "rendering",
+)
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 
 

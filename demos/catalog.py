@@ -17,6 +17,7 @@ class Demo:
     id: str
     module: str
     needs_database: bool
+    timing_sensitive: bool = False  # its point is a time: recorded alone
 
     @property
     def path(self) -> Path:
@@ -37,27 +38,30 @@ class Demo:
         return self.docstring.partition("\n")[0].strip()
 
 
-def _demo(module: str, *, database: bool = False) -> Demo:
+def _demo(
+    module: str, *, database: bool = False, timing: bool = False
+) -> Demo:
     """An id from the module's own name: ``python_async.gather`` -> ``gather``."""
     return Demo(
         module.rpartition(".")[2].replace("_", "-"),
         f"demos.{module}",
         database,
+        timing,
     )
 
 
 DEMOS: tuple[Demo, ...] = (
     # Asynchronous programming and key concepts
-    _demo("concepts.cpu_bound"),
+    _demo("concepts.cpu_bound", timing=True),
     # Asynchronous programming in Python
     _demo("python_async.coroutine_object"),
     _demo("python_async.missing_await"),
     _demo("python_async.await_run"),
-    _demo("python_async.sequential_awaits"),
-    _demo("python_async.gather"),
-    _demo("python_async.task_group"),
-    _demo("python_async.blocking_call_naive"),
-    _demo("python_async.blocking_call_fixed"),
+    _demo("python_async.sequential_awaits", timing=True),
+    _demo("python_async.gather", timing=True),
+    _demo("python_async.task_group", timing=True),
+    _demo("python_async.blocking_call_naive", timing=True),
+    _demo("python_async.blocking_call_fixed", timing=True),
     # The SQLAlchemy ORM
     _demo("sqlalchemy_sync.engine_connect", database=True),
     _demo("sqlalchemy_sync.raw_sql", database=True),
@@ -68,11 +72,13 @@ DEMOS: tuple[Demo, ...] = (
     _demo("sqlalchemy_async.create_tables", database=True),
     _demo("sqlalchemy_async.async_orm", database=True),
     _demo("sqlalchemy_async.async_raw_sql", database=True),
-    _demo("sqlalchemy_async.payoff", database=True),
+    _demo("sqlalchemy_async.payoff", database=True, timing=True),
     _demo("sqlalchemy_async.shared_session_naive", database=True),
     _demo("sqlalchemy_async.shared_session_fixed", database=True),
     _demo("sqlalchemy_async.lazy_load_naive", database=True),
     _demo("sqlalchemy_async.lazy_load_fixed", database=True),
+    _demo("sqlalchemy_async.expire_on_commit_naive", database=True),
+    _demo("sqlalchemy_async.expire_on_commit_fixed", database=True),
 )
 
 _BY_ID = {demo.id: demo for demo in DEMOS}

@@ -1,9 +1,10 @@
 """Where the demos connect: the talk's own URL, unless TALK_DATABASE_URL says otherwise.
 
-A demo keeps the driver-qualified URL the talk teaches (``mysql+aiomysql://...``),
-because the driver name is the lesson, and passes it through :func:`database_url`.
-That swaps in the server named by ``TALK_DATABASE_URL`` (any SQLAlchemy URL) while
-keeping the demo's own kind of driver, sync or async, so one variable points every
+A demo calls ``create_async_engine("mysql+aiomysql://...")`` exactly as a learner
+would, because the driver name is the lesson. Two lines ending in ``# OMIT`` (never
+on a slide) rebind that factory to :func:`redirected`, which passes the URL through
+:func:`database_url`: the server named by ``TALK_DATABASE_URL`` (any SQLAlchemy URL)
+with the demo's own kind of driver, sync or async, so one variable points every
 demo at another server without editing any of them.
 
 It also makes the two things a learner meets without a server honest:
@@ -14,11 +15,18 @@ and the embedded SQLite fallback gets a real ``SLEEP()``.
 import os
 import sys
 import time
+from collections.abc import Callable
 from types import TracebackType
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import (
+    DBAPIError,
+    InterfaceError,
+    OperationalError,
+    ProgrammingError,
+)
 
 ENV_VAR = "TALK_DATABASE_URL"
 CONNECT_TIMEOUT_S = 3
@@ -36,6 +44,22 @@ REMEDY = (
     f"start MySQL with `docker compose up -d`, point {ENV_VAR} at a running server, "
     "or run offline on SQLite (`talk serve --sqlite`, `talk run --sqlite <demo-id>`)"
 )
+UNSEEDED_REMEDY = "run `talk db init` to create and seed the demo tables"
+
+EngineFactory = TypeVar("EngineFactory", bound=Callable[..., Any])
+
+
+def redirected(factory: EngineFactory) -> EngineFactory:
+    """``create_engine`` or ``create_async_engine``, aimed at TALK_DATABASE_URL's server.
+
+    Everything but the URL passes through untouched, so the demo's call reads as
+    the one a learner writes.
+    """
+
+    def create(url: str, *args: Any, **kwargs: Any) -> Any:
+        return factory(database_url(url), *args, **kwargs)
+
+    return cast(EngineFactory, create)
 
 
 def configured_server() -> str | None:
@@ -73,12 +97,21 @@ def driver_url(server: str | URL, *, asynchronous: bool) -> URL:
     return url
 
 
-def connection_failure(
-    url: URL, error: OperationalError | InterfaceError
-) -> str:
+def connection_failure(url: URL, error: DBAPIError) -> str:
     """The one line a learner sees when the database cannot be used, with its remedy."""
     reason = " ".join(str(error.orig).split())
-    return f"error: cannot use the database at {describe(url)}: {reason}; {REMEDY}"
+    remedy = UNSEEDED_REMEDY if missing_table(error) else REMEDY
+    return f"error: cannot use the database at {describe(url)}: {reason}; {remedy}"
+
+
+def missing_table(error: DBAPIError) -> bool:
+    """The server answered, but the demo tables are not there (MySQL 1146, SQLite)."""
+    code = (
+        error.orig.args[0]
+        if error.orig is not None and error.orig.args
+        else None
+    )
+    return code == 1146 or "no such table" in str(error.orig)
 
 
 def describe(url: URL) -> str:
@@ -99,10 +132,14 @@ def _explain_connection_failures(url: URL) -> None:
         error: BaseException,
         tb: TracebackType | None,
     ) -> None:
-        if not isinstance(error, OperationalError | InterfaceError):
+        failed = isinstance(error, OperationalError | InterfaceError) or (
+            isinstance(error, ProgrammingError) and missing_table(error)
+        )
+        if not failed:
             previous_hook(kind, error, tb)
             return
         sys.stdout.flush()
+        assert isinstance(error, DBAPIError)  # narrowed by `failed` above
         print(connection_failure(url, error), file=sys.stderr, flush=True)
         os._exit(1)
 

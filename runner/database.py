@@ -1,5 +1,6 @@
 """The demo database: its seed rows, `talk db init`, and a quick reachability probe."""
 
+import sqlite3
 from dataclasses import dataclass
 
 from sqlalchemy import create_engine, delete, insert, select, text
@@ -121,5 +122,26 @@ def probe(url: URL, timeout_s: float = 2.0) -> Health:
     except SQLAlchemyError as error:
         reason = " ".join(str(getattr(error, "orig", error)).split())
         return Health(url.get_backend_name(), False, describe(url), reason)
+    finally:
+        engine.dispose()
+
+
+def server_name(server_url: str | URL) -> str | None:
+    """The server that answers, by its own name and version: "MariaDB 10.11.19".
+
+    MariaDB speaks MySQL's protocol and URL, so only the server itself can say
+    which one it is. None when it does not answer.
+    """
+    engine = create_engine(driver_url(server_url, asynchronous=False), poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            dialect = conn.dialect
+            if dialect.name == "sqlite":
+                return f"SQLite {sqlite3.sqlite_version}"
+            version = ".".join(map(str, dialect.server_version_info or ()))
+            kind = "MariaDB" if getattr(dialect, "is_mariadb", False) else "MySQL"
+            return f"{kind} {version}"
+    except SQLAlchemyError:
+        return None
     finally:
         engine.dispose()

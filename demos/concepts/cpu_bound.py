@@ -1,11 +1,14 @@
 """CPU-bound work four ways: only processes beat the GIL.
 
 The same sums of squares run one after another, on threads, on processes and
-as asyncio tasks. Threads and tasks take about as long as the sequential run:
-the GIL lets one thread run Python at a time, and the event loop runs one task
-at a time anyway. Processes each have their own interpreter and GIL, so on
-2 cores they take about half the time. Look at the four elapsed times, and at
-the first line: whether this Python has a GIL (free-threaded 3.13t may not).
+as asyncio tasks. Each line gives the wall time and how many cores were busy
+on average (CPU seconds, ours and our children's, per wall second). Threads
+and tasks keep one core busy, like the sequential run: the GIL lets one
+thread run Python at a time, and the event loop runs one task at a time
+anyway. Processes each have their own interpreter and GIL, so they keep every
+core busy: on 2 cores, about 2, and about half the time when nothing else
+runs. Look at the first line, whether this Python has a GIL (free-threaded
+3.13t may not) and how many cores it may use, then at "cores busy".
 """
 
 import asyncio
@@ -54,15 +57,24 @@ def as_asyncio_tasks() -> None:
 # endregion
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children."""
+    times = os.times()
+    return sum(times[:4])  # user, system, children's user and system
+
+
 def timed(label: str, work: Callable[[], None]) -> None:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     work()
-    print(f"{label:<15} {time.perf_counter() - start:.2f} s", flush=True)
+    wall = time.perf_counter() - start
+    busy = (cpu_seconds() - cpu) / wall
+    print(f"{label:<15} {wall:.2f} s, {busy:.1f} cores busy", flush=True)
 
 
 def main() -> None:
     gil = getattr(sys, "_is_gil_enabled", lambda: True)()  # 3.13+ can say no
-    print(f"GIL enabled: {gil}, CPUs: {os.cpu_count()}\n")
+    cores = getattr(os, "process_cpu_count", os.cpu_count)()  # 3.13+: usable
+    print(f"GIL enabled: {gil}, cores: {cores}\n")
     timed("sequential", sequential)
     timed("threads", on_threads)
     timed("processes", on_processes)

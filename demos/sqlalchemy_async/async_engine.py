@@ -3,7 +3,8 @@
 Only the URL's driver changes, ``mysql+aiomysql``, and every call that talks
 to the server is awaited: ``connect()``, ``execute()`` and ``dispose()``, which
 closes the pool's connections before the event loop ends. Look at the engine
-(password hidden), the answer to SELECT 1 and the server's version.
+(password hidden), the answer to SELECT 1, and the server that answered:
+MariaDB or mysql (MySQL), with its version.
 """
 
 # region slide
@@ -12,12 +13,14 @@ import asyncio
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from demos.connection import database_url
+from demos.connection import redirected  # OMIT
+
+create_async_engine = redirected(create_async_engine)  # OMIT
 
 
 async def main() -> None:
     engine = create_async_engine(
-        database_url("mysql+aiomysql://root:example@localhost/exampledb")
+        "mysql+aiomysql://root:example@localhost/exampledb"
     )
     print(f"engine for {engine.url}")  # str() hides the password
 
@@ -25,7 +28,10 @@ async def main() -> None:
         result = await conn.execute(text("SELECT 1"))
         print(f"SELECT 1 -> {result.scalar_one()}")
         version = ".".join(map(str, conn.dialect.server_version_info or ()))
-        print(f"server: {conn.dialect.name} {version}")
+        # MariaDB answers to mysql:// URLs too; the dialect knows which it is
+        mariadb = getattr(conn.dialect, "is_mariadb", False)
+        server = "MariaDB" if mariadb else conn.dialect.name
+        print(f"server: {server} {version}")
 
     await engine.dispose()
 

@@ -11,12 +11,14 @@ from pprint import pprint
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from demos.connection import database_url
+from demos.connection import redirected  # OMIT
+
+create_async_engine = redirected(create_async_engine)  # OMIT
 
 
 async def main() -> None:
     engine = create_async_engine(
-        database_url("mysql+aiomysql://root:example@localhost/exampledb")
+        "mysql+aiomysql://root:example@localhost/exampledb"
     )
 
     # region slide

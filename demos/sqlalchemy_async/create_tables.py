@@ -12,8 +12,10 @@ import asyncio
 from sqlalchemy import Connection, func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
-from demos.connection import database_url
+from demos.connection import redirected  # OMIT
 from demos.sqlalchemy_async.models import Base
+
+create_async_engine = redirected(create_async_engine)  # OMIT
 
 
 def existing_tables(sync_conn: Connection) -> list[str]:
@@ -28,7 +30,7 @@ async def show(conn: AsyncConnection, moment: str) -> None:
 
 async def main() -> None:
     engine = create_async_engine(
-        database_url("mysql+aiomysql://root:example@localhost/exampledb")
+        "mysql+aiomysql://root:example@localhost/exampledb"
     )
 
     # region slide

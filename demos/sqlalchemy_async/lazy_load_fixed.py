@@ -12,13 +12,15 @@ import asyncio
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from sqlalchemy.orm import selectinload
 
-from demos.connection import database_url
+from demos.connection import redirected  # OMIT
 from demos.sqlalchemy_async.models import Todo
+
+create_async_engine = redirected(create_async_engine)  # OMIT
 
 
 async def main() -> None:
     engine = create_async_engine(
-        database_url("mysql+aiomysql://root:example@localhost/exampledb")
+        "mysql+aiomysql://root:example@localhost/exampledb"
     )
     session_maker = async_sessionmaker(engine)
 

@@ -11,22 +11,18 @@ import asyncio
 import gc
 import warnings
 
-from sqlalchemy.exc import MissingGreenlet, StatementError
+from sqlalchemy.exc import StatementError
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
-from demos.connection import database_url
+from demos.connection import redirected  # OMIT
 from demos.sqlalchemy_async.models import Todo
 
-
-def first_line(error: Exception) -> str:
-    """Its class and first line; SQLAlchemy 2.1 wraps it in StatementError."""
-    cause = getattr(error, "orig", error)
-    return f"{type(cause).__name__}: {str(cause).splitlines()[0]}"
+create_async_engine = redirected(create_async_engine)  # OMIT
 
 
 async def main() -> None:
     engine = create_async_engine(
-        database_url("mysql+aiomysql://root:example@localhost/exampledb")
+        "mysql+aiomysql://root:example@localhost/exampledb"
     )
     session_maker = async_sessionmaker(engine)
 
@@ -36,8 +32,8 @@ async def main() -> None:
         print(f"todo {todo.id}: {todo.title}")
         try:
             print(todo.steps)  # a lazy load: needs I/O, not awaited
-        except (MissingGreenlet, StatementError) as error:
-            print(first_line(error))
+        except StatementError as error:  # it wraps the MissingGreenlet
+            print(f"{type(error.orig).__name__}: {error.orig}")
     # endregion
 
     await engine.dispose()

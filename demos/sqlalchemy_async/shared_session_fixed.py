@@ -14,8 +14,10 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from demos.connection import database_url
+from demos.connection import redirected  # OMIT
 from demos.sqlalchemy_async.models import Todo
+
+create_async_engine = redirected(create_async_engine)  # OMIT
 
 
 # region slide
@@ -29,7 +31,7 @@ async def title_of(
 
 async def main() -> None:
     engine = create_async_engine(
-        database_url("mysql+aiomysql://root:example@localhost/exampledb")
+        "mysql+aiomysql://root:example@localhost/exampledb"
     )
     session_maker = async_sessionmaker(engine)
 

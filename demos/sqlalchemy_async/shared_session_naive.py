@@ -1,11 +1,12 @@
-"""One AsyncSession shared by concurrent tasks: SQLAlchemy refuses.
+"""One AsyncSession shared by concurrent tasks: here SQLAlchemy refuses.
 
 A session is one unit of work on one connection, not safe to use from two
 tasks at once. Here three tasks run a query each on the same session with
 ``gather``: the first task gets the session's connection, and SQLAlchemy
-refuses the other two instead of letting them interleave on it. Look at one
-"ok" and two InvalidRequestError lines (caught and printed);
-shared_session_fixed.py gives each task a session of its own.
+notices the other two and refuses them. Its detection is best-effort: other
+overlaps go unnoticed and fail later, or worse. Look at one "ok" and two
+InvalidRequestError lines (caught and printed); shared_session_fixed.py
+gives each task a session of its own.
 """
 
 import asyncio
@@ -13,8 +14,10 @@ import asyncio
 from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
-from demos.connection import database_url
+from demos.connection import redirected  # OMIT
 from demos.sqlalchemy_async.models import Todo
+
+create_async_engine = redirected(create_async_engine)  # OMIT
 
 
 async def title_of(session: AsyncSession, todo_id: int) -> str:
@@ -24,7 +27,7 @@ async def title_of(session: AsyncSession, todo_id: int) -> str:
 
 async def main() -> None:
     engine = create_async_engine(
-        database_url("mysql+aiomysql://root:example@localhost/exampledb")
+        "mysql+aiomysql://root:example@localhost/exampledb"
     )
 
     # region slide

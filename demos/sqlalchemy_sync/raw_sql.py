@@ -11,13 +11,15 @@ from pprint import pprint
 
 from sqlalchemy import create_engine, text
 
-from demos.connection import database_url
+from demos.connection import redirected  # OMIT
+
+create_engine = redirected(create_engine)  # OMIT
 
 
 def main() -> None:
     # Using the synchronous MySQL driver pymysql
     mysql_engine = create_engine(
-        database_url("mysql+pymysql://root:example@localhost/exampledb"),
+        "mysql+pymysql://root:example@localhost/exampledb",
         pool_recycle=3600,
         pool_size=5,
         echo=False,
@@ -26,7 +28,7 @@ def main() -> None:
     # region slide
     sql_statement = "SELECT * FROM todo ORDER BY id LIMIT 3"
 
-    # Connect, execute SQL, and print results; "with" closes the connection
+    # Execute SQL and print results; "with" gives the connection back
     with mysql_engine.begin() as connection:
         results = connection.execute(text(sql_statement)).fetchall()
 

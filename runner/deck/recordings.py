@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from demos.catalog import Demo
+from runner.database import server_name
 from runner.execution import processes
 from runner.execution.direct import run_to_end
 from runner.execution.runs import Limits
@@ -28,7 +29,6 @@ from runner.settings import PROJECT_ROOT, Settings, get_settings
 CACHE_NAME = "recordings.json"
 _BACKENDS = {"mysql": "MySQL", "mariadb": "MariaDB", "sqlite": "SQLite"}
 # What these print is a measurement, which other runs beside them would skew.
-_TIMING_SENSITIVE = frozenset({"cpu-bound", "payoff"})
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,24 @@ def backend(demo: Demo, settings: Settings) -> str:
     """What the recording ran on: the database server's kind, or Python for the rest."""
     if not demo.needs_database:
         return f"Python {sys.version_info.major}.{sys.version_info.minor}"
-    name = make_url(settings.database_url).get_backend_name()
-    return _BACKENDS.get(name, name)
+    return _server(settings.database_url)
+
+
+_SERVERS: dict[str, str] = {}
+
+
+def _server(url: str) -> str:
+    """The server by the name and version it gives itself, asked once per URL.
+
+    A server that does not answer is named by its URL's kind, and asked again next time.
+    """
+    if url not in _SERVERS:
+        answered = server_name(url)
+        if answered is None:
+            kind = make_url(url).get_backend_name()
+            return _BACKENDS.get(kind, kind)
+        _SERVERS[url] = answered
+    return _SERVERS[url]
 
 
 def load(build_dir: Path) -> dict[str, Recording]:
@@ -91,7 +107,7 @@ def record(demos: Sequence[Demo], settings: Settings | None = None) -> dict[str,
 
 def runs_alone(demo: Demo) -> bool:
     """Whether the demo is recorded with nothing else running: what it prints is a timing."""
-    return demo.id in _TIMING_SENSITIVE
+    return demo.timing_sensitive
 
 
 async def _record_all(demos: Sequence[Demo], settings: Settings) -> dict[str, Recording]:

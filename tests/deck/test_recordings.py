@@ -10,6 +10,7 @@ from pathlib import Path
 import nbformat
 
 from demos import catalog
+from runner.database import server_name
 from runner.deck import builder, recordings
 from runner.settings import Settings
 from tests.harness.toy_deck import ToyDeck
@@ -113,11 +114,14 @@ def test_a_database_demo_records_on_the_configured_server(tmp_path: Path, mysql_
     ).read_text()
     nb = nbformat.read(tmp_path / "build" / "talk.ipynb", as_version=4)
     cell = next(c for c in nb.cells if c.cell_type == "code")
-    assert cell.metadata.recording["backend"] == "MySQL"
+    # The server by the name and version it gives itself: MariaDB is not "MySQL".
+    server = server_name(mysql_url)
+    assert server is not None and re.fullmatch(r"(MariaDB|MySQL) \d+\.\d+\.\d+", server)
+    assert cell.metadata.recording["backend"] == server
     assert cell.metadata.recording["returncode"] == 0, cell.outputs
     assert streams(cell, "stdout").strip()
     assert 'data-demo-id="engine-connect" data-needs-database="true"' in html
-    assert re.search(r"Recorded \S+ on MySQL</p>", html)
+    assert re.search(rf"Recorded \S+ on {re.escape(server)}</p>", html)
 
 
 def test_recording_works_from_inside_a_running_event_loop() -> None:
@@ -128,3 +132,47 @@ def test_recording_works_from_inside_a_running_event_loop() -> None:
 
     recording = asyncio.run(record_from_a_coroutine())
     assert recording.streams == [("stdout", "Now we're cooking with fire!\n")]
+
+
+NAPPER = '''\
+"""Print when it starts and ends, half a second apart."""
+import time
+
+
+def main() -> None:
+    print(time.time())
+    time.sleep(0.5)
+    print(time.time())
+
+
+if __name__ == "__main__":
+    main()
+'''
+
+
+def test_a_timing_sensitive_demo_is_recorded_alone(toy: ToyDeck) -> None:
+    for name in ("first", "timed", "last"):
+        (toy.package / f"{name}.py").write_text(NAPPER)
+    package = toy.package.name
+    toy.demos[:] = [
+        catalog.Demo("first", f"{package}.first", False),
+        catalog.Demo("timed", f"{package}.timed", False, timing_sensitive=True),
+        catalog.Demo("last", f"{package}.last", False),
+    ]
+    toy.write(
+        "01-naps.md",
+        "# Naps\n\n"
+        + "\n\n".join(f"## {d}\n\n{toy.link(f'{d}.py')}" for d in ("first", "timed", "last")),
+    )
+    build(toy, record=True)
+    spans = {
+        demo_id: tuple(map(float, streams(cell, "stdout").split()))
+        for demo_id, cell in code_cells(toy).items()
+    }
+    timed_start, timed_end = spans["timed"]
+    for other in ("first", "last"):
+        start, end = spans[other]
+        assert end <= timed_start or start >= timed_end, (other, spans)
+    # The others still ran side by side: alone is for the timed one only.
+    (a_start, a_end), (b_start, b_end) = spans["first"], spans["last"]
+    assert a_start < b_end and b_start < a_end

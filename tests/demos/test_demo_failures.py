@@ -1,12 +1,14 @@
 """A database demo without its database: one line with the remedy, never a traceback."""
 
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from demos import catalog
-from demos.connection import ENV_VAR
+from demos.connection import ENV_VAR, driver_url
 from tests.harness.demo_runs import DemoRun, run_module
 
 DATABASE_DEMOS = [d for d in catalog.DEMOS if d.needs_database]
@@ -66,3 +68,39 @@ def test_wrong_credentials_give_one_line(
     shown = make_url(wrong_credentials_url).render_as_string(hide_password=True).partition("://")[2]
     assert_one_line_with_remedy(wrong_credentials_runs[demo_id], shown)
     assert "Access denied" in wrong_credentials_runs[demo_id].stderr
+
+
+@pytest.mark.parametrize("demo_id", ["async-orm", "raw-sql", "expire-on-commit-naive"])
+def test_an_unseeded_database_says_run_talk_db_init(tmp_path: Path, demo_id: str) -> None:
+    # An SQLite file with no tables: the server answers, the demo tables are missing.
+    demo = catalog.find(demo_id)
+    assert demo is not None
+    run = run_module(demo.module, {ENV_VAR: f"sqlite:///{tmp_path / 'empty.sqlite3'}"})
+    assert run.returncode != 0
+    lines = run.stderr.splitlines()
+    assert len(lines) == 1, run.stderr
+    assert "no such table" in lines[0]
+    assert lines[0].endswith("run `talk db init` to create and seed the demo tables")
+    assert "docker compose" not in lines[0]
+    assert "Traceback" not in run.stdout + run.stderr
+
+
+def test_an_unseeded_mysql_database_says_run_talk_db_init(mysql_url: str) -> None:
+    empty = make_url(mysql_url).set(database="exampledb_unseeded_probe")
+    server = make_url(mysql_url).set(database=None)
+    engine = create_engine(driver_url(server, asynchronous=False))
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("CREATE DATABASE IF NOT EXISTS exampledb_unseeded_probe"))
+        run = run_module(
+            "demos.sqlalchemy_async.async_orm",
+            {ENV_VAR: empty.render_as_string(hide_password=False)},
+        )
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text("DROP DATABASE IF EXISTS exampledb_unseeded_probe"))
+        engine.dispose()
+    assert run.returncode != 0
+    assert run.stderr.count("\n") == 1, run.stderr
+    assert "doesn't exist" in run.stderr
+    assert run.stderr.rstrip().endswith("run `talk db init` to create and seed the demo tables")

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from demos import catalog
-from runner.database import SEED_STEPS, SEED_TODOS
+from runner.database import SEED_STEPS, SEED_TODOS, server_name
 from tests.harness.demo_runs import DemoRun, stored_rows
 
 PLAIN_IDS = [d.id for d in catalog.DEMOS if not d.needs_database]
@@ -55,11 +55,17 @@ def test_cpu_bound_prints_the_gil_and_four_timings(plain_runs: dict[str, DemoRun
     assert gil
     if sys.version_info < (3, 13):
         assert gil.group(1) == "True"
-    timings = []
+    timings, busy = [], {}
     for label in ("sequential", "threads", "processes", "asyncio tasks"):
-        timing = re.search(rf"^{label} +(\d+\.\d\d) s$", run.stdout, re.MULTILINE)
-        assert timing, label
-        timings.append(float(timing[1]))
+        line = re.search(
+            rf"^{label} +(\d+\.\d\d) s, (\d+\.\d) cores busy$", run.stdout, re.MULTILINE
+        )
+        assert line, label
+        timings.append(float(line[1]))
+        busy[label] = float(line[2])
+    if gil.group(1) == "True":
+        # The GIL's point, true however busy the machine: threads never use two cores.
+        assert busy["threads"] <= 1.3
     # The four runs are measured one after another inside the demo's own run (how long
     # that takes depends on the machine's load: a benchmark figure, not a test's).
     assert sum(timings) <= run.elapsed
@@ -145,7 +151,10 @@ def test_async_engine_answers_select_1(database_runs: dict[str, DemoRun], backen
     driver = "aiomysql" if backend == "mysql" else "aiosqlite"
     assert stdout.startswith(f"engine for {backend}+{driver}://")
     assert "SELECT 1 -> 1\n" in stdout
-    assert re.search(rf"^server: {backend} \d+\.\d+", stdout, re.MULTILINE)
+    # MariaDB answers mysql:// URLs too, and the demo must name it for what it is.
+    server = server_name(backend_url) or ""
+    shown = "MariaDB" if server.startswith("MariaDB") else backend
+    assert re.search(rf"^server: {shown} \d+\.\d+", stdout, re.MULTILINE)
 
 
 def test_create_tables_changes_nothing_on_a_seeded_database(
@@ -166,18 +175,16 @@ def test_async_raw_sql_prints_the_priority_1_todos(database_runs: dict[str, Demo
     assert found == expected
 
 
-def test_payoff_speedup_is_close_to_n(database_runs: dict[str, DemoRun]) -> None:
+def test_payoff_times_the_same_queries_three_ways(database_runs: dict[str, DemoRun]) -> None:
     stdout = database_runs["payoff"].stdout
-    assert stdout.startswith("10 queries, each SELECT SLEEP(0.3)\n")
-    sequential = seconds_after("one after another", stdout)
-    concurrent = seconds_after("all at once", stdout)
-    speedup = seconds_after("speedup:", stdout)
-    assert 2.9 < sequential < 4.5
+    assert stdout.startswith("SELECT SLEEP(0.3), N = 10 times\n")
+    alone = seconds_after("one by one (sync engine)", stdout)
+    threads = seconds_after("N threads (sync engine)", stdout)
+    gathered = seconds_after("gather (async engine)", stdout)
+    assert alone > 2.9
     # Ten SLEEP(0.3) take 3 s one after another: only queries that overlap finish sooner,
     # however busy the machine (a busy machine only adds time).
-    assert concurrent < 10 * 0.3
-    assert speedup == pytest.approx(sequential / concurrent, rel=0.05)  # printed rounded
-    assert "(the limit is 10x)" in stdout
+    assert threads < 10 * 0.3 and gathered < 10 * 0.3
 
 
 def test_shared_session_fails_then_a_session_per_task_works(
@@ -205,6 +212,19 @@ def test_lazy_load_fails_then_eager_and_awaited_loads_work(
     assert database_runs["lazy-load-fixed"].stdout.splitlines() == [
         f"selectinload, todo 1: {steps}",
         f"awaitable_attrs, todo 1: {steps}",
+    ]
+
+
+def test_reading_after_commit_fails_then_expire_on_commit_false_keeps_the_values(
+    database_runs: dict[str, DemoRun],
+) -> None:
+    title = SEED_TODOS[0][0]
+    naive = database_runs["expire-on-commit-naive"].stdout.splitlines()
+    assert naive[0] == f"before commit: {title}"
+    assert naive[1].startswith("after commit: MissingGreenlet: greenlet_spawn has not been called")
+    assert database_runs["expire-on-commit-fixed"].stdout.splitlines() == [
+        f"before commit: {title}",
+        f"after commit: {title}",
     ]
 
 

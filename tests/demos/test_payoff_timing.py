@@ -12,12 +12,18 @@ from runner.settings import PROJECT_ROOT
 # engine's ResourceWarning show on stderr.
 MEASURE = """
 import asyncio, json
-from demos.sqlalchemy_async.payoff import time_concurrent, time_sequential
-print(json.dumps([time_sequential(3, 0.2), asyncio.run(time_concurrent(5, 0.2))]))
+from demos.sqlalchemy_async.payoff import time_gathered, time_sync
+print(json.dumps([
+    time_sync(3, 0.2, threads=False),
+    time_sync(5, 0.2, threads=True),
+    asyncio.run(time_gathered(5, 0.2)),
+]))
 """
 
 
-def test_sequential_sums_the_waits_and_concurrent_overlaps_them(mysql_url: str) -> None:
+def test_one_by_one_sums_the_waits_and_threads_and_gather_overlap_them(
+    mysql_url: str,
+) -> None:
     done = subprocess.run(
         [sys.executable, "-W", "error", "-c", MEASURE],
         cwd=PROJECT_ROOT,
@@ -29,6 +35,7 @@ def test_sequential_sums_the_waits_and_concurrent_overlaps_them(mysql_url: str) 
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
-    sequential, concurrent = json.loads(done.stdout)
+    sequential, threaded, concurrent = json.loads(done.stdout)
     assert 0.55 < sequential < 1.2  # three waits of 0.2 s in a row
-    assert 0.18 < concurrent < 0.5  # five waits of 0.2 s at once
+    assert 0.18 < threaded < 0.5  # five waits of 0.2 s at once, on threads
+    assert 0.18 < concurrent < 0.5  # five waits of 0.2 s at once, gathered

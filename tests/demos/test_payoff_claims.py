@@ -1,0 +1,62 @@
+"""The payoff's printed claims hold for any N from 1 to 50: only measured times and their ratio."""
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from demos.connection import ENV_VAR
+from runner.settings import PROJECT_ROOT
+
+ROW = re.compile(r"^(?P<label>.+?)\s+(?P<seconds>\d+\.\d\d) s\s+(?P<ratio>\d+\.\d)$")
+LABELS = ["one by one (sync engine)", "N threads (sync engine)", "gather (async engine)"]
+# Words that would claim more than the numbers say: a limit, a verdict, a direction.
+CLAIMS = re.compile(r"limit|speedup|faster|slower|whole talk|\bx\b", re.IGNORECASE)
+
+
+def run_payoff(n: int, seconds: float, url: str) -> str:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-W",
+            "error",
+            "-c",
+            f"from demos.sqlalchemy_async.payoff import main; main({n}, {seconds})",
+        ],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, ENV_VAR: url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    return done.stdout
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 50])
+def test_every_printed_ratio_is_the_printed_times_ratio(mysql_url: str, n: int) -> None:
+    seconds = 0.1
+    stdout = run_payoff(n, seconds, mysql_url)
+    header, blank, columns, *rows = stdout.splitlines()
+    assert header == f"SELECT SLEEP({seconds}), N = {n} times"
+    assert blank == ""
+    assert columns.split() == ["wall", "time", "one", "by", "one", "/", "this"]
+    assert not CLAIMS.search(stdout), stdout
+    parsed = [ROW.match(row) for row in rows]
+    assert all(parsed), rows
+    assert [m["label"] for m in parsed if m] == LABELS
+    times = [float(m["seconds"]) for m in parsed if m]
+    ratios = [float(m["ratio"]) for m in parsed if m]
+    alone = times[0]
+    assert ratios[0] == 1.0
+    for elapsed, ratio in zip(times, ratios, strict=True):
+        # Both were rounded for print: the ratio of the printed times, within that rounding.
+        low, high = (alone - 0.005) / (elapsed + 0.005), (alone + 0.005) / (elapsed - 0.005)
+        assert low - 0.05 <= ratio <= high + 0.05, (elapsed, ratio)
+    assert alone >= n * seconds  # one by one waits every SLEEP in turn
+    if n > 1:
+        assert times[1] < alone and times[2] < alone  # both overlap the waits
