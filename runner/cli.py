@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from demos import catalog
+from demos.catalog import CatalogError, suggestion
 from demos.connection import ENV_VAR, connection_failure, describe, driver_url
 from runner.deck.slides import DeckError
 from runner.settings import SQLITE_FILE, get_settings, sqlite_url
@@ -19,7 +20,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _use_sqlite_fallback()
     try:
         return int(args.handler(args) or 0)
-    except DeckError as error:  # a slide names a missing demo or region: say where
+    except (DeckError, CatalogError) as error:  # a mistake in a slide or demo: say where
         print(f"error: {error}", file=sys.stderr)
         return 1
 
@@ -91,8 +92,9 @@ def _use_sqlite_fallback() -> None:
 
 
 def _list_demos(_args: argparse.Namespace) -> int:
-    width = max(len(demo.id) for demo in catalog.DEMOS)
-    for demo in catalog.DEMOS:
+    demos = catalog.demos()
+    width = max(len(demo.id) for demo in demos)
+    for demo in demos:
         database = "  [database]" if demo.needs_database else ""
         print(f"{demo.id:<{width}}  {demo.title}{database}")
     return 0
@@ -102,7 +104,8 @@ def _run_demo(args: argparse.Namespace) -> int:
     demo = catalog.find(args.demo_id)
     if demo is None:
         print(
-            f"error: no demo {args.demo_id!r}; valid ids: {', '.join(catalog.ids())}",
+            f"error: no demo {args.demo_id!r}{suggestion(args.demo_id, catalog.ids())} "
+            f"(valid ids: {', '.join(catalog.ids())})",
             file=sys.stderr,
         )
         return 2

@@ -25,6 +25,25 @@ def misplaced_omit(source: str) -> int | None:
     return None
 
 
+def unclosed_region(source: str) -> tuple[int, str] | None:
+    """The line and sentence of the first region without its end, or of a stray end.
+
+    Left alone, a missing ``# endregion`` would put the rest of the file on the slide.
+    """
+    opened: list[tuple[int, str]] = []
+    for number, line in enumerate(source.splitlines(), start=1):
+        if start := _REGION.match(line):
+            opened.append((number, start["name"]))
+        elif _ENDREGION.match(line):
+            if not opened:
+                return number, "'# endregion' without a '# region NAME' before it"
+            opened.pop()
+    if opened:
+        number, name = opened[-1]
+        return number, f"region {name!r} is never closed: add '# endregion' where it ends"
+    return None
+
+
 def regions(source: str) -> list[str]:
     """The region names a demo defines, in file order."""
     names = (_REGION.match(line) for line in source.splitlines())

@@ -1,9 +1,10 @@
 """The runner application: the API under /api and the built deck at /."""
 
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import overload
 
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
@@ -28,7 +29,10 @@ def create_app(
     deck_dir: Path | None = None,
     fork_server: bool = True,
 ) -> FastAPI:
-    """The runner for these settings, running only these demos (the catalog's by default).
+    """The runner for these settings, running only these demos.
+
+    By default the demos are the catalog's as the slides have them at each request,
+    so a demo linked from a slide a moment ago runs without a restart.
 
     deck_dir, when given, is served at / (the built deck); without it only the API exists.
     fork_server starts runs as forks of a warm interpreter (about 5 ms to the first line
@@ -36,13 +40,15 @@ def create_app(
     ``python -u -m`` process.
     """
     settings = settings or get_settings()
+    find: Callable[[str], Demo | None] = catalog.find
     if demos is None:
-        demos = catalog.DEMOS
-    by_id = {demo.id: demo for demo in demos}
+        demos = _LiveDemos()
+    else:
+        find = {demo.id: demo for demo in demos}.get
     state = RunnerState(
         settings,
         demos,
-        by_id.get,
+        find,
         RunPool(settings.max_concurrent_runs),
         HealthCheck(settings.database_url),
     )
@@ -71,6 +77,20 @@ def create_app(
         app.mount("/", StaticFiles(directory=deck_dir, html=True), name="deck")
     app.add_middleware(RequestGuard)
     return app
+
+
+class _LiveDemos(Sequence[Demo]):
+    """The catalog's demos, read again (when the slides or demos changed) on each use."""
+
+    @overload
+    def __getitem__(self, index: int) -> Demo: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Demo]: ...
+    def __getitem__(self, index: int | slice) -> Demo | Sequence[Demo]:
+        return catalog.demos()[index]
+
+    def __len__(self) -> int:
+        return len(catalog.demos())
 
 
 async def _start_fork_server() -> ForkServer | None:
