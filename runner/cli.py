@@ -54,6 +54,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    serve.add_argument(
+        "--watch", action="store_true", help="rebuild on save; open decks follow on their slide"
+    )
     _add_sqlite_flag(serve)
     serve.set_defaults(handler=_serve)
 
@@ -139,7 +142,9 @@ def _build_deck(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from runner.service import server
 
-    return server.serve(host=args.host, port=args.port, open_browser=not args.no_browser)
+    return server.serve(
+        host=args.host, port=args.port, open_browser=not args.no_browser, watch=args.watch
+    )
 
 
 def _bench(args: argparse.Namespace) -> int:

@@ -11,7 +11,10 @@ import uvicorn
 
 from demos.connection import REMEDY, driver_url
 from runner import database
+from runner.deck.slides import DeckError
 from runner.service.app import create_app
+from runner.service.authoring import Authoring
+from runner.service.watch import DeckWatcher
 from runner.settings import PROJECT_ROOT, get_settings
 
 # What the deck is built from: a newer file in any of these makes build/index.html stale.
@@ -20,18 +23,29 @@ DECK_SOURCES = ("slides", "demos", "assets", "runner/deck/templates")
 SHUTDOWN_GRACE_S = 2
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True) -> int:
-    """Serve the deck at / and the API at /api until interrupted; returns the exit status."""
+def serve(
+    host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True, watch: bool = False
+) -> int:
+    """Serve the deck at / and the API at /api until interrupted; returns the exit status.
+
+    watch rebuilds the deck whenever a slide or demo is saved, and open decks follow.
+    """
     settings = get_settings()
     index = settings.build_dir / "index.html"
     if deck_is_stale(index):
         from runner.deck import builder
 
         print(f"building the deck into {index} ...", file=sys.stderr, flush=True)
-        builder.build()
+        try:
+            builder.build()
+        except DeckError:
+            if not (watch and index.exists()):
+                raise
+            print("(serving the last good deck until the error is fixed)", file=sys.stderr)
+    authoring = Authoring(watcher=_watcher() if watch else None)
     if not is_loopback(host):
         _warn_exposed(host, port)
-    app = create_app(settings=settings, deck_dir=settings.build_dir)
+    app = create_app(settings=settings, deck_dir=settings.build_dir, authoring=authoring)
     config = uvicorn.Config(
         app, host=host, port=port, log_level="info", timeout_graceful_shutdown=SHUTDOWN_GRACE_S
     )
@@ -43,6 +57,12 @@ def serve(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True) 
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_run(server, url if open_browser else None))
     return 0 if server.started else 1
+
+
+def _watcher() -> DeckWatcher:
+    from runner.deck import builder
+
+    return DeckWatcher(builder.build, [PROJECT_ROOT / source for source in DECK_SOURCES])
 
 
 def _preflight(url: str, database_url: str) -> str:
