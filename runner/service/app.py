@@ -81,8 +81,9 @@ def create_app(
     )
     app.state.runner = state
     app.include_router(routes.router)
-    app.include_router(authoring_routes.router)
-    app.state.authoring = authoring
+    if authoring is not None:  # off unless `talk serve --watch` or `--edit` asks for it
+        app.include_router(authoring_routes.router)
+        app.state.authoring = authoring
     if deck_dir is not None:
         app.mount("/", StaticFiles(directory=deck_dir, html=True), name="deck")
     app.add_middleware(RequestGuard)

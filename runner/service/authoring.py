@@ -1,8 +1,9 @@
 """The authoring API: which modes `talk serve` runs in, and the deck's rebuilds as they happen.
 
-``GET /api/authoring`` tells assets/authoring.js and assets/editor.js whether to do
-anything at all; ``GET /api/authoring/events`` streams the watcher's state, so an
-open deck reloads on its slide after a rebuild, or shows what broke it.
+These routes exist only when `talk serve` runs with ``--watch`` or ``--edit``:
+``GET /api/authoring`` tells assets/authoring.js and assets/editor.js what is on;
+``GET /api/authoring/events`` streams the watcher's state, so an open deck reloads
+on its slide after a rebuild, or shows what broke it.
 """
 
 from collections.abc import AsyncIterator
@@ -30,7 +31,7 @@ class Modes(BaseModel):
 
 
 def get_authoring(request: Request) -> Authoring:
-    authoring: Authoring = getattr(request.app.state, "authoring", None) or Authoring()
+    authoring: Authoring = request.app.state.authoring
     return authoring
 
 

@@ -104,7 +104,7 @@ def test_the_deck_follows_its_files_on_the_same_slide(
     page.close()
 
 
-def test_without_watch_the_page_asks_once_and_listens_to_nothing(
+def test_without_authoring_the_page_asks_once_and_listens_to_nothing(
     browser: Browser, toy: ToyDeck
 ) -> None:
     slides(toy, "Second")
