@@ -245,6 +245,8 @@
       runner.title = runnerUp ? "runner: ok" : NO_RUNNER;
       var db = health && health.database;
       database.dataset.up = db ? String(db.reachable) : "unknown";
+      // Hook (author): name the embedded fallback, so nobody mistakes it for the server.
+      database.textContent = db && db.backend === "sqlite" ? "database: SQLite" : "database";
       database.title = db
         ? db.url + (db.reachable ? ": reachable" : ": " + (db.error || "unreachable"))
         : "database: unknown without a runner";

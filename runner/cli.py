@@ -2,22 +2,22 @@
 build the deck, serve it with its runner, and measure it all."""
 
 import argparse
-import os
 import subprocess
 import sys
 from collections.abc import Sequence
 
 from demos import catalog
 from demos.catalog import CatalogError, suggestion
-from demos.connection import ENV_VAR, connection_failure, describe, driver_url
+from demos.connection import connection_failure, describe, driver_url
+from runner import fallback
 from runner.deck.slides import DeckError
-from runner.settings import SQLITE_FILE, get_settings, sqlite_url
+from runner.settings import get_settings
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if getattr(args, "sqlite", False):
-        _use_sqlite_fallback()
+        fallback.use_sqlite("asked for with --sqlite")
     try:
         return int(args.handler(args) or 0)
     except (DeckError, CatalogError) as error:  # a mistake in a slide or demo: say where
@@ -79,21 +79,6 @@ def _add_sqlite_flag(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _use_sqlite_fallback() -> None:
-    """Point this process and every demo it starts at the seeded SQLite file."""
-    from runner import database
-
-    SQLITE_FILE.parent.mkdir(parents=True, exist_ok=True)
-    os.environ[ENV_VAR] = sqlite_url()
-    get_settings.cache_clear()
-    database.init(sqlite_url())
-    print(
-        f"backend: SQLite (embedded fallback, {sqlite_url()}); SLEEP() is emulated",
-        file=sys.stderr,
-        flush=True,
-    )
-
-
 def _list_demos(_args: argparse.Namespace) -> int:
     demos = catalog.demos()
     width = max(len(demo.id) for demo in demos)
@@ -112,6 +97,8 @@ def _run_demo(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if demo.needs_database:
+        fallback.choose()
     # The child inherits our stdout and stderr, so its output reaches the terminal
     # as it is printed; -u keeps Python from buffering it on the way.
     return subprocess.call([sys.executable, "-u", "-m", demo.module])
@@ -135,6 +122,8 @@ def _init_database(_args: argparse.Namespace) -> int:
 def _build_deck(args: argparse.Namespace) -> int:
     from runner.deck import builder
 
+    if args.record:
+        fallback.choose()
     print(f"wrote {builder.build(record=args.record)}")
     return 0
 
@@ -142,6 +131,7 @@ def _build_deck(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from runner.service import server
 
+    fallback.choose()
     return server.serve(
         host=args.host, port=args.port, open_browser=not args.no_browser, watch=args.watch
     )
