@@ -60,6 +60,10 @@ def _parser() -> argparse.ArgumentParser:
     _add_sqlite_flag(serve)
     serve.set_defaults(handler=_serve)
 
+    doctor = commands.add_parser("doctor", help="the pre-flight check before going on stage")
+    doctor.add_argument("--port", type=int, default=8000, help="the port talk serve will use")
+    doctor.set_defaults(handler=_doctor)
+
     bench = commands.add_parser("bench", help="measure the runner, the build and the payoff")
     bench.add_argument("--quick", action="store_true", help="fewer repetitions")
     bench.add_argument(
@@ -135,6 +139,13 @@ def _serve(args: argparse.Namespace) -> int:
     return server.serve(
         host=args.host, port=args.port, open_browser=not args.no_browser, watch=args.watch
     )
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from runner import doctor
+
+    fallback.choose()
+    return doctor.main(args.port)
 
 
 def _bench(args: argparse.Namespace) -> int:
