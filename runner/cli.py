@@ -57,6 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--watch", action="store_true", help="rebuild on save; open decks follow on their slide"
     )
+    serve.add_argument(
+        "--edit", action="store_true", help="let the slide run edited code (a URL with a token)"
+    )
     _add_sqlite_flag(serve)
     serve.set_defaults(handler=_serve)
 
@@ -137,7 +140,11 @@ def _serve(args: argparse.Namespace) -> int:
 
     fallback.choose()
     return server.serve(
-        host=args.host, port=args.port, open_browser=not args.no_browser, watch=args.watch
+        host=args.host,
+        port=args.port,
+        open_browser=not args.no_browser,
+        watch=args.watch,
+        edit=args.edit,
     )
 
 

@@ -6,6 +6,7 @@ lines ending in ``# OMIT`` never reach a slide, and ``# region name`` /
 are dropped too.
 """
 
+import difflib
 import re
 import textwrap
 
@@ -55,10 +56,63 @@ def excerpt(source: str, region: str | None = None) -> str | None:
 
     A region is dedented, so code from inside a function starts at the margin.
     """
-    shown: list[str] = []
+    lines = source.splitlines()
+    shown = _shown(lines, region)
+    if shown is None:
+        return None
+    return textwrap.dedent("\n".join(lines[i] for i in shown)).strip("\n") + "\n"
+
+
+def splice(source: str, region: str | None, edited: str) -> str | None:
+    """The demo's source with the code its slide shows replaced by ``edited``.
+
+    What the slide does not show (OMIT lines, region markers, other regions) stays
+    where it was; changed lines take the region's indentation back. None when the
+    demo has no such region.
+    """
+    lines = source.splitlines()
+    shown = _shown(lines, region)
+    if shown is None:
+        return None
+    while shown and not lines[shown[0]].strip():  # excerpt() strips blank lines at the ends
+        shown.pop(0)
+    while shown and not lines[shown[-1]].strip():
+        shown.pop()
+    margin = _margin([lines[i] for i in shown])
+    before = [line[len(margin) :] if line.strip() else "" for line in (lines[i] for i in shown)]
+    after = edited.splitlines()
+    result: list[str] = []
+    cursor = 0
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for i in range(i1, i2):
+            result += lines[cursor : shown[i]]  # what the slide hides stays
+            if tag == "equal":
+                result.append(lines[shown[i]])
+            cursor = shown[i] + 1
+        if tag in ("replace", "insert"):
+            result += [margin + line if line.strip() else "" for line in after[j1:j2]]
+    result += lines[cursor:]
+    return "\n".join(result) + "\n"
+
+
+def _margin(lines: list[str]) -> str:
+    """The leading whitespace textwrap.dedent removes from these lines."""
+    indents = [line[: len(line) - len(line.lstrip())] for line in lines if line.strip()]
+    if not indents:
+        return ""
+    # The common prefix of the first and last in sorted order is everyone's.
+    low, high = min(indents), max(indents)
+    length = next((i for i, (a, b) in enumerate(zip(low, high, strict=False)) if a != b), len(low))
+    return low[:length]
+
+
+def _shown(lines: list[str], region: str | None) -> list[int] | None:
+    """The indices of the lines a slide shows, before dedenting; None without the region."""
+    shown: list[int] = []
     depth = 0  # nesting inside the wanted region; 0 while outside it
     found = False
-    for line in source.splitlines():
+    for index, line in enumerate(lines):
         start = _REGION.match(line)
         if start:
             if depth:
@@ -71,7 +125,7 @@ def excerpt(source: str, region: str | None = None) -> str | None:
             depth = max(depth - 1, 0)
             continue
         if (region is None or depth) and not _omitted(line):
-            shown.append(line)
+            shown.append(index)
     if region is not None and not found:
         return None
-    return textwrap.dedent("\n".join(shown)).strip("\n") + "\n"
+    return shown

@@ -15,7 +15,7 @@ from demos.catalog import Demo
 from runner.execution.forkserver import ForkServer
 from runner.execution.runs import RunPool
 from runner.service import authoring as authoring_routes
-from runner.service import routes
+from runner.service import editing, routes
 from runner.service.authoring import Authoring
 from runner.service.health import HealthCheck
 from runner.service.routes import RunnerState
@@ -81,12 +81,16 @@ def create_app(
     )
     app.state.runner = state
     app.include_router(routes.router)
+    path_limits = []
     if authoring is not None:  # off unless `talk serve --watch` or `--edit` asks for it
         app.include_router(authoring_routes.router)
         app.state.authoring = authoring
+        if authoring.edit_token is not None:
+            app.include_router(editing.router)
+            path_limits.append((editing.PATH, editing.MAX_CODE_BYTES))
     if deck_dir is not None:
         app.mount("/", StaticFiles(directory=deck_dir, html=True), name="deck")
-    app.add_middleware(RequestGuard)
+    app.add_middleware(RequestGuard, path_limits=path_limits)
     return app
 
 

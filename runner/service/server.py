@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 import ipaddress
+import secrets
 import sys
 import webbrowser
 from pathlib import Path
@@ -24,11 +25,16 @@ SHUTDOWN_GRACE_S = 2
 
 
 def serve(
-    host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True, watch: bool = False
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    open_browser: bool = True,
+    watch: bool = False,
+    edit: bool = False,
 ) -> int:
     """Serve the deck at / and the API at /api until interrupted; returns the exit status.
 
     watch rebuilds the deck whenever a slide or demo is saved, and open decks follow.
+    edit lets the deck run edited code, for whoever opens the URL with its token.
     """
     settings = get_settings()
     index = settings.build_dir / "index.html"
@@ -42,7 +48,10 @@ def serve(
             if not (watch and index.exists()):
                 raise
             print("(serving the last good deck until the error is fixed)", file=sys.stderr)
-    authoring = Authoring(watcher=_watcher() if watch else None)
+    token = secrets.token_urlsafe(32) if edit else None
+    authoring = None
+    if watch or edit:
+        authoring = Authoring(watcher=_watcher() if watch else None, edit_token=token)
     if not is_loopback(host):
         _warn_exposed(host, port)
     app = create_app(settings=settings, deck_dir=settings.build_dir, authoring=authoring)
@@ -52,6 +61,10 @@ def serve(
     server = uvicorn.Server(config)
     url = f"http://{_url_host(host) if is_loopback(host) else '127.0.0.1'}:{port}/"
     print(_preflight(url, settings.database_url), file=sys.stderr, flush=True)
+    if token is not None:
+        # In the fragment: the browser keeps it to itself (never sent, not even as Referer).
+        url = f"{url}#edit={token}"
+        print(f"edit and rerun on the slide: open {url}", file=sys.stderr, flush=True)
     # uvicorn re-raises the Ctrl-C it caught once it has shut down (streams closed,
     # demos stopped): for `talk serve` that is the normal way out, not an error.
     with contextlib.suppress(KeyboardInterrupt):
