@@ -36,7 +36,7 @@
       return {
         url: "api/demos/" + encodeURIComponent(demo.dataset.demoId) + "/edited-run",
         headers: { "Content-Type": "application/json", "X-Talk-Edit-Token": token },
-        body: JSON.stringify({ code: code, region: demo.dataset.region || null }),
+        body: JSON.stringify({ code: code }),
       };
     },
   };

@@ -46,6 +46,9 @@ class Demo:
     module: str
     needs_database: bool
     flags: frozenset[str] = field(default_factory=frozenset)
+    region: str | None = (
+        None  # the region its slide shows; None for the whole file
+    )
 
     @property
     def path(self) -> Path:
@@ -134,7 +137,13 @@ def discover(
             file = (slide.parent / target.partition("#")[0]).resolve()
             if not file.is_file():
                 continue  # the build names the missing file
-            demo = _demo(file, demos_dir.resolve(), slide, number)
+            demo = _demo(
+                file,
+                demos_dir.resolve(),
+                slide,
+                number,
+                target.partition("#")[2],
+            )
             known = found.get(demo.id)
             if known is not None and known.module != demo.module:
                 other, line = where[demo.id]
@@ -150,7 +159,9 @@ def discover(
     return tuple(found.values())
 
 
-def _demo(file: Path, demos_dir: Path, slide: Path, line: int) -> Demo:
+def _demo(
+    file: Path, demos_dir: Path, slide: Path, line: int, region: str
+) -> Demo:
     if not file.is_relative_to(demos_dir) or file.name == "__init__.py":
         raise CatalogError(
             slide,
@@ -164,6 +175,7 @@ def _demo(file: Path, demos_dir: Path, slide: Path, line: int) -> Demo:
         ".".join((demos_dir.name, *parts)),
         _needs_database(file),
         FLAGS.get(demo_id, frozenset()),
+        region or None,
     )
 
 

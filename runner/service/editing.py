@@ -39,8 +39,7 @@ _MODULE = "edited_demo"
 
 
 class Edit(BaseModel):
-    code: str
-    region: str | None = None
+    code: str  # what the demo's slide shows (its region, or the whole file), edited
 
 
 def check_token(
@@ -64,9 +63,9 @@ async def run_edited(demo_id: str, edit: Edit, state: State) -> RunStreamRespons
     if demo is None:
         near = suggestion(demo_id, (d.id for d in state.demos))
         raise HTTPException(404, f"no demo {demo_id[:80]!r}{near}")
-    source = splice(demo.path.read_text(encoding="utf-8"), edit.region, edit.code)
+    source = splice(demo.path.read_text(encoding="utf-8"), demo.region, edit.code)
     if source is None:
-        raise HTTPException(400, f"demo {demo_id!r} has no region {edit.region!r}")
+        raise HTTPException(409, f"demo {demo_id!r} no longer has region {demo.region!r}")
     if not state.pool.reserve():
         raise HTTPException(429, f"busy: already running {state.pool.max_runs} demo(s)")
     folder = Path(tempfile.mkdtemp(prefix="talk-edit-"))

@@ -29,12 +29,10 @@ def runner() -> Iterator[LiveRunner]:
         yield live
 
 
-def edited_run(
-    runner: LiveRunner, code: str, region: str | None = "slide", **headers: str
-) -> httpx.Response:
+def edited_run(runner: LiveRunner, code: str, **headers: str) -> httpx.Response:
     return httpx.post(
         f"{runner.url}/api/demos/{DEMO}/edited-run",
-        json={"code": code, "region": region},
+        json={"code": code},
         headers=headers,
         timeout=30,
     )
