@@ -63,8 +63,7 @@ class Demo:
 
     @property
     def docstring(self) -> str:
-        tree = ast.parse(self.path.read_text(encoding="utf-8"))
-        return ast.get_docstring(tree) or ""
+        return ast.get_docstring(parse(self.path)) or ""
 
     @property
     def title(self) -> str:
@@ -181,12 +180,22 @@ def _demo(
 
 def _needs_database(file: Path) -> bool:
     """Whether the module imports ``database_url``: the way every database demo connects."""
-    tree = ast.parse(file.read_text(encoding="utf-8"))
+    tree = parse(file)
     return any(
         isinstance(node, ast.ImportFrom)
         and any(a.name == "database_url" for a in node.names)
         for node in ast.walk(tree)
     )
+
+
+def parse(file: Path) -> ast.Module:
+    """The module's syntax tree; a syntax error is named at its line like any mistake."""
+    try:
+        return ast.parse(file.read_text(encoding="utf-8"), filename=str(file))
+    except SyntaxError as error:
+        raise CatalogError(
+            file, error.lineno or 1, f"syntax error: {error.msg}"
+        ) from None
 
 
 def _check_flags(found: dict[str, Demo]) -> None:

@@ -50,7 +50,7 @@ def build(
     demos = _discover(slides_dir, demos_dir) if demos is None else demos
     deck = read(section_files(slides_dir), demos, assets_dir)
     if discovered:
-        readme.update(demos_dir / "README.md", demos)
+        _write_readme(demos_dir / "README.md", demos)
     _check_reveal()
     target.mkdir(parents=True, exist_ok=True)
     kept = recordings.load(target)
@@ -74,6 +74,13 @@ def _discover(slides_dir: Path, demos_dir: Path) -> Sequence[Demo]:
     try:
         return catalog.discover(slides_dir, demos_dir)
     except CatalogError as error:
+        raise DeckError(Location(error.path, error.line), error.message) from None
+
+
+def _write_readme(path: Path, demos: Sequence[Demo]) -> None:
+    try:
+        readme.update(path, demos)
+    except CatalogError as error:  # a docstring that does not parse
         raise DeckError(Location(error.path, error.line), error.message) from None
 
 

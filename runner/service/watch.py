@@ -60,6 +60,9 @@ class DeckWatcher:
         except (DeckError, CatalogError) as error:
             self._publish(DeckState(self.state.version, str(error)))
             _say(f"build error (the last good deck stays up): {error}")
+        except Exception as error:  # a bug in the build must not end the watching
+            self._publish(DeckState(self.state.version, f"{type(error).__name__}: {error}"))
+            _say(f"build failed (the last good deck stays up): {error!r}")
         else:
             self._publish(DeckState(self.state.version + 1))
             _say(f"rebuilt the deck in {(time.perf_counter() - started) * 1000:.0f} ms")

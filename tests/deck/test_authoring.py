@@ -160,3 +160,12 @@ def test_the_slides_readme_explains_the_three_steps() -> None:
     section = text.partition("## Adding a demo")[2]
     assert section and "Link it from a slide" in section and "Save" in section
     assert textwrap.dedent(section).count("\n1.") == 1
+
+
+def test_a_demo_with_a_syntax_error_is_named_at_its_line(toy: ToyDeck) -> None:
+    demo = toy.package / "hello.py"
+    demo.write_text(demo.read_text().replace("def main() -> None:", "def main( -> None:"))
+    toy.write("01-start.md", f"# Start\n\n{toy.link('hello.py')}\n")
+    with pytest.raises(DeckError) as raised:
+        build(toy)
+    assert one_line(raised).startswith(f"{demo}:5: syntax error: ")
