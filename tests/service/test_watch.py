@@ -120,3 +120,28 @@ def test_without_authoring_the_page_asks_once_and_listens_to_nothing(
         assert f"{runner.url}/api/authoring" in asked
         assert not any("/api/authoring/events" in url for url in asked)
         page.close()
+
+
+def test_the_speaker_view_follows_a_rebuild(
+    browser: Browser, toy: ToyDeck, watched: LiveRunner
+) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(f"{watched.url}/#/0/1")
+    page.wait_for_function("() => window.Reveal && Reveal.isReady()")
+    with page.expect_popup() as opened:
+        page.keyboard.press("s")
+    speaker = opened.value
+    current = speaker.frame_locator("#current-slide iframe")
+    current.locator("h2", has_text="Second").wait_for(timeout=PATIENCE_MS)
+
+    slides(toy, "Second, edited")
+    page.wait_for_function(
+        "() => Reveal.getCurrentSlide().textContent.includes('Second, edited')",
+        timeout=PATIENCE_MS,
+    )
+    # The reloaded deck finds its speaker view again, which shows the new slide.
+    current.locator("h2", has_text="Second, edited").wait_for(timeout=PATIENCE_MS)
+    page.keyboard.press("ArrowDown")
+    current.locator("h2", has_text="Hello").wait_for(timeout=PATIENCE_MS)
+    speaker.close()
+    page.close()
