@@ -109,12 +109,12 @@ def _explain_connection_failures(url: URL) -> None:
 
 
 def _announce_fallback() -> None:
-    """One line, once per run, when the demo runs on SQLite because no server answered."""
+    """One line, once per run, when the demo runs on SQLite because no server could be used."""
     global _announced
     if os.environ.get(FALLBACK_VAR) and not _announced:
         _announced = True
         print(
-            "(database: the embedded SQLite fallback; no MySQL server answered)"
+            "(database: the embedded SQLite fallback; the MySQL server cannot be used)"
         )
 
 
