@@ -29,6 +29,8 @@ from sqlalchemy.exc import (
 )
 
 ENV_VAR = "TALK_DATABASE_URL"
+# Set (to the reason) when the talk fell back to SQLite on its own: every run says so.
+FALLBACK_VAR = "TALK_DATABASE_FALLBACK"
 CONNECT_TIMEOUT_S = 3
 
 _ASYNC_DRIVERS = frozenset({"aiomysql", "asyncmy", "aiosqlite"})
@@ -75,6 +77,7 @@ def database_url(talk_url: str) -> URL:
         asynchronous=demo_url.get_driver_name() in _ASYNC_DRIVERS,
     )
     _explain_connection_failures(url)
+    _announce_fallback()
     return url
 
 
@@ -144,6 +147,19 @@ def _explain_connection_failures(url: URL) -> None:
         os._exit(1)
 
     sys.excepthook = hook
+
+
+def _announce_fallback() -> None:
+    """One line, once per run, when the demo runs on SQLite because no server could be used."""
+    global _announced
+    if os.environ.get(FALLBACK_VAR) and not _announced:
+        _announced = True
+        print(
+            "(database: the embedded SQLite fallback; the MySQL server cannot be used)"
+        )
+
+
+_announced = False
 
 
 def _sqlite_sleep(seconds: float) -> int:

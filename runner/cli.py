@@ -9,21 +9,23 @@ import sys
 from collections.abc import Sequence
 
 from demos import catalog
-from demos.connection import ENV_VAR, connection_failure, describe, driver_url
+from demos.catalog import CatalogError, suggestion
+from demos.connection import connection_failure, describe, driver_url
+from runner import fallback
 from runner.deck.slides import DeckError
 from runner.execution.events import Output
-from runner.settings import PROJECT_ROOT, SQLITE_FILE, get_settings, sqlite_url
+from runner.settings import PROJECT_ROOT, get_settings
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if getattr(args, "sqlite", False):
-        _use_sqlite_fallback()
+        fallback.use_sqlite("asked for with --sqlite")
     try:
         status = int(args.handler(args) or 0)
         sys.stdout.flush()  # here, so that a closed pipe is caught below, not at exit
         return status
-    except DeckError as error:  # a slide names a missing demo or region: say where
+    except (DeckError, CatalogError) as error:  # a mistake in a slide or demo: say where
         print(f"error: {error}", file=sys.stderr)
         return 1
     except BrokenPipeError:
@@ -68,8 +70,18 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    serve.add_argument(
+        "--watch", action="store_true", help="rebuild on save; open decks follow on their slide"
+    )
+    serve.add_argument(
+        "--edit", action="store_true", help="let the slide run edited code (a URL with a token)"
+    )
     _add_sqlite_flag(serve)
     serve.set_defaults(handler=_serve)
+
+    doctor = commands.add_parser("doctor", help="the pre-flight check before going on stage")
+    doctor.add_argument("--port", type=int, default=8000, help="the port talk serve will use")
+    doctor.set_defaults(handler=_doctor)
 
     bench = commands.add_parser("bench", help="measure the runner, the build and the payoff")
     bench.add_argument("--quick", action="store_true", help="fewer repetitions")
@@ -90,24 +102,10 @@ def _add_sqlite_flag(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _use_sqlite_fallback() -> None:
-    """Point this process and every demo it starts at the seeded SQLite file."""
-    from runner import database
-
-    SQLITE_FILE.parent.mkdir(parents=True, exist_ok=True)
-    # The flag is shorthand for the variable, set before anything reads the settings.
-    os.environ[ENV_VAR] = sqlite_url()
-    database.init(sqlite_url())
-    print(
-        f"backend: SQLite (embedded fallback, {sqlite_url()}); SLEEP() is emulated",
-        file=sys.stderr,
-        flush=True,
-    )
-
-
 def _list_demos(_args: argparse.Namespace) -> int:
-    width = max(len(demo.id) for demo in catalog.DEMOS)
-    for demo in catalog.DEMOS:
+    demos = catalog.demos()
+    width = max(len(demo.id) for demo in demos)
+    for demo in demos:
         database = "  [database]" if demo.needs_database else ""
         print(f"{demo.id:<{width}}  {demo.title}{database}")
     return 0
@@ -117,10 +115,13 @@ def _run_demo(args: argparse.Namespace) -> int:
     demo = catalog.find(args.demo_id)
     if demo is None:
         print(
-            f"error: no demo {args.demo_id!r}; valid ids: {', '.join(catalog.ids())}",
+            f"error: no demo {args.demo_id!r}{suggestion(args.demo_id, catalog.ids())} "
+            f"(valid ids: {', '.join(catalog.ids())})",
             file=sys.stderr,
         )
         return 2
+    if demo.needs_database:
+        fallback.choose()
     from runner.execution import processes
     from runner.execution.direct import run_to_end
     from runner.execution.runs import Limits
@@ -163,6 +164,8 @@ def _init_database(_args: argparse.Namespace) -> int:
 def _build_deck(args: argparse.Namespace) -> int:
     from runner.deck import builder
 
+    if args.record:
+        fallback.choose()
     print(f"wrote {builder.build(record=args.record)}")
     return 0
 
@@ -183,7 +186,21 @@ def _print_handout(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from runner.service import server
 
-    return server.serve(host=args.host, port=args.port, open_browser=not args.no_browser)
+    fallback.choose()
+    return server.serve(
+        host=args.host,
+        port=args.port,
+        open_browser=not args.no_browser,
+        watch=args.watch,
+        edit=args.edit,
+    )
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from runner import doctor
+
+    fallback.choose()
+    return doctor.main(args.port)
 
 
 def _bench(args: argparse.Namespace) -> int:

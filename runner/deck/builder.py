@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from demos import catalog
-from demos.catalog import Demo
-from runner.deck import identity, pacing, recordings
+from demos.catalog import CatalogError, Demo
+from runner.deck import identity, pacing, readme, recordings
 from runner.deck.notebook import notebook, write
 from runner.deck.slides import Deck, DeckError, Location, read, section_files
 from runner.settings import PROJECT_ROOT, Settings, get_settings
@@ -38,22 +38,28 @@ def build(
     record: bool = False,
     slides_dir: Path = SLIDES_DIR,
     build_dir: Path | None = None,
-    demos: Sequence[Demo] = catalog.DEMOS,
+    demos: Sequence[Demo] | None = None,
+    demos_dir: Path = catalog.DEMOS_DIR,
     assets_dir: Path = ASSETS_DIR,
     settings: Settings | None = None,
 ) -> Path:
     """Build the deck and return the path of its index.html.
 
     ``demos`` are the demos the slides must show, each exactly once; links to
-    anything else fail the build. ``record`` runs them all first and keeps their
-    output in the deck; otherwise outputs recorded earlier are reused for every
-    demo whose file has not changed since.
+    anything else fail the build. Without them, the demos are the modules under
+    ``demos_dir`` the slides link to, and the table in its README.md is rewritten.
+    ``record`` runs them all first and keeps their output in the deck; otherwise
+    outputs recorded earlier are reused for every demo whose file has not changed since.
 
     Raises DeckError (``file:line: sentence``) for any mistake in the slides.
     """
     settings = settings or get_settings()
     target = build_dir or settings.build_dir
+    discovered = demos is None
+    demos = _discover(slides_dir, demos_dir) if demos is None else demos
     deck = read(section_files(slides_dir), demos, assets_dir)
+    if discovered:
+        _write_readme(demos_dir / "README.md", demos)
     _check_reveal()
     target.mkdir(parents=True, exist_ok=True)
     kept = recordings.load(target)
@@ -75,6 +81,20 @@ def build(
     (target / "highlight.css").write_text(highlight, encoding="utf-8")
     _copy_files(deck, assets_dir, target)
     return index
+
+
+def _discover(slides_dir: Path, demos_dir: Path) -> Sequence[Demo]:
+    try:
+        return catalog.discover(slides_dir, demos_dir)
+    except CatalogError as error:
+        raise DeckError(Location(error.path, error.line), error.message) from None
+
+
+def _write_readme(path: Path, demos: Sequence[Demo]) -> None:
+    try:
+        readme.update(path, demos)
+    except CatalogError as error:  # a docstring that does not parse
+        raise DeckError(Location(error.path, error.line), error.message) from None
 
 
 def _shown(deck: Deck) -> list[Demo]:

@@ -7,6 +7,7 @@ are dropped too. On a slide, where every line costs room, a run of blank lines
 shows as one.
 """
 
+import difflib
 import re
 import textwrap
 
@@ -27,6 +28,25 @@ def misplaced_omit(source: str) -> int | None:
     return None
 
 
+def unclosed_region(source: str) -> tuple[int, str] | None:
+    """The line and sentence of the first region without its end, or of a stray end.
+
+    Left alone, a missing ``# endregion`` would put the rest of the file on the slide.
+    """
+    opened: list[tuple[int, str]] = []
+    for number, line in enumerate(source.splitlines(), start=1):
+        if start := _REGION.match(line):
+            opened.append((number, start["name"]))
+        elif _ENDREGION.match(line):
+            if not opened:
+                return number, "'# endregion' without a '# region NAME' before it"
+            opened.pop()
+    if opened:
+        number, name = opened[-1]
+        return number, f"region {name!r} is never closed: add '# endregion' where it ends"
+    return None
+
+
 def regions(source: str) -> list[str]:
     """The region names a demo defines, in file order."""
     names = (_REGION.match(line) for line in source.splitlines())
@@ -39,10 +59,64 @@ def excerpt(source: str, region: str | None = None) -> str | None:
     A region is dedented, so code from inside a function starts at the margin, and
     the two blank lines PEP 8 puts between definitions show as one.
     """
-    shown: list[str] = []
+    lines = source.splitlines()
+    shown = _shown(lines, region)
+    if shown is None:
+        return None
+    code = textwrap.dedent("\n".join(lines[i] for i in shown)).strip("\n")
+    return _BLANK_RUN.sub("\n\n", code) + "\n"
+
+
+def splice(source: str, region: str | None, edited: str) -> str | None:
+    """The demo's source with the code its slide shows replaced by ``edited``.
+
+    What the slide does not show (OMIT lines, region markers, other regions) stays
+    where it was; changed lines take the region's indentation back. None when the
+    demo has no such region.
+    """
+    lines = source.splitlines()
+    shown = _shown(lines, region)
+    if shown is None:
+        return None
+    while shown and not lines[shown[0]].strip():  # excerpt() strips blank lines at the ends
+        shown.pop(0)
+    while shown and not lines[shown[-1]].strip():
+        shown.pop()
+    margin = _margin([lines[i] for i in shown])
+    before = [line[len(margin) :] if line.strip() else "" for line in (lines[i] for i in shown)]
+    after = edited.splitlines()
+    result: list[str] = []
+    cursor = 0
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for i in range(i1, i2):
+            result += lines[cursor : shown[i]]  # what the slide hides stays
+            if tag == "equal":
+                result.append(lines[shown[i]])
+            cursor = shown[i] + 1
+        if tag in ("replace", "insert"):
+            result += [margin + line if line.strip() else "" for line in after[j1:j2]]
+    result += lines[cursor:]
+    return "\n".join(result) + "\n"
+
+
+def _margin(lines: list[str]) -> str:
+    """The leading whitespace textwrap.dedent removes from these lines."""
+    indents = [line[: len(line) - len(line.lstrip())] for line in lines if line.strip()]
+    if not indents:
+        return ""
+    # The common prefix of the first and last in sorted order is everyone's.
+    low, high = min(indents), max(indents)
+    length = next((i for i, (a, b) in enumerate(zip(low, high, strict=False)) if a != b), len(low))
+    return low[:length]
+
+
+def _shown(lines: list[str], region: str | None) -> list[int] | None:
+    """The indices of the lines a slide shows, before dedenting; None without the region."""
+    shown: list[int] = []
     depth = 0  # nesting inside the wanted region; 0 while outside it
     found = False
-    for line in source.splitlines():
+    for index, line in enumerate(lines):
         start = _REGION.match(line)
         if start:
             if depth:
@@ -55,8 +129,7 @@ def excerpt(source: str, region: str | None = None) -> str | None:
             depth = max(depth - 1, 0)
             continue
         if (region is None or depth) and not _omitted(line):
-            shown.append(line)
+            shown.append(index)
     if region is not None and not found:
         return None
-    code = textwrap.dedent("\n".join(shown)).strip("\n")
-    return _BLANK_RUN.sub("\n\n", code) + "\n"
+    return shown

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from demos.catalog import Demo
-from runner.deck.excerpts import excerpt, misplaced_omit, regions
+from demos.catalog import LINK_LINE, SCHEME, Demo, is_code_link, misplaced_link, suggestion
+from runner.deck.excerpts import excerpt, misplaced_omit, regions, unclosed_region
 
 
 class DeckError(Exception):
@@ -64,11 +64,9 @@ _HEADING = re.compile(r"^## \S")
 _MINUTES = re.compile(r"^<!--\s*minutes:.*-->$")
 _FRAGMENT = re.compile(r"^<!--\s*fragment\s*-->$")
 _NOTE = re.compile(r"^Note:\s?")
-_LINK_LINE = re.compile(r"^\[[^\]]*\]\((?P<target>[^)\s]+)\)(?:\s*\{(?P<steps>[^}]*)\})?$")
 _STEP_RANGE = re.compile(r"^(?P<first>\d+)(?:-(?P<last>\d+))?$")
 _PICTURE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<target>[^)\s]+)\)")
 _FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})")
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
 def read(slide_files: Iterable[Path], demos: Sequence[Demo], assets_dir: Path) -> Deck:
@@ -155,11 +153,13 @@ class _Section:
             self._flush()
             self.mode = "fragment"
             return
-        link = _LINK_LINE.match(line.strip())
-        if link and _is_code_link(link["target"]):
+        link = LINK_LINE.match(line.strip())
+        if link and is_code_link(link["target"]):
             self._flush()
             self._code(number, link["target"], link["steps"])
             return
+        if (problem := misplaced_link(line)) is not None:
+            raise DeckError(self._at(number), problem)
         if not line.strip():
             if self.mode == "fragment" and self.buffer:
                 self._flush()
@@ -201,17 +201,24 @@ class _Section:
             raise DeckError(where, f"the link names {file_part}, which does not exist")
         demo = self.by_path.get(path)
         if demo is None:
-            raise DeckError(where, f"{file_part} is not a demo in demos/catalog.py")
+            raise DeckError(where, f"{file_part} is not a demo: demo modules live under demos/")
         source = path.read_text(encoding="utf-8")
         if (line := misplaced_omit(source)) is not None:
             raise DeckError(
                 Location(path, line),
                 "'# OMIT' must end the line, or the line is shown on the slide",
             )
+        if (unclosed := unclosed_region(source)) is not None:
+            line, problem = unclosed
+            raise DeckError(Location(path, line), problem)
         code = excerpt(source, region or None)
         if code is None:
             known = ", ".join(regions(source)) or "none"
-            raise DeckError(where, f"{file_part} has no region {region!r} (its regions: {known})")
+            raise DeckError(
+                where,
+                f"{file_part} has no region {region!r} (its regions: {known})"
+                + suggestion(region, regions(source)),
+            )
         slide_type = self.next_type
         if self.mode == "fragment":
             slide_type = "fragment" if slide_type == "-" else slide_type
@@ -224,7 +231,7 @@ class _Section:
 
         def url(match: re.Match[str]) -> str:
             target = match["target"]
-            if _SCHEME.match(target) or target.startswith("/"):
+            if SCHEME.match(target) or target.startswith("/"):
                 raise DeckError(
                     self._at(number),
                     f"the picture {target} must be a file in the repository, "
@@ -244,11 +251,6 @@ class _Section:
 
     def _at(self, line: int) -> Location:
         return Location(self.path, line)
-
-
-def _is_code_link(target: str) -> bool:
-    """A link to a Python file beside the slides: a demo, or a mistake to report."""
-    return not _SCHEME.match(target) and target.partition("#")[0].endswith(".py")
 
 
 def _steps(markers: str | None, code: str, where: Location) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel
 
-from demos.catalog import Demo
+from demos.catalog import Demo, suggestion
 from runner.execution import processes
 from runner.execution.forkserver import ForkServer, ForkServerError
 from runner.execution.runs import Limits, Run, RunPool
@@ -131,7 +131,8 @@ async def run_demo(demo_id: str, state: State) -> RunStreamResponse:
     """Run the demo in a fresh process and stream its output while it runs."""
     demo = state.find(demo_id)
     if demo is None:
-        raise HTTPException(404, f"no demo {demo_id[:80]!r}; GET /api/demos lists them")
+        near = suggestion(demo_id, (d.id for d in state.demos))
+        raise HTTPException(404, f"no demo {demo_id[:80]!r}{near}; GET /api/demos lists them")
     settings = state.settings
     if not state.pool.reserve():
         raise HTTPException(

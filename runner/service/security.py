@@ -9,14 +9,15 @@ The runner executes code, so every request passes this gate before any route run
 * a request that can change something (any method but GET, HEAD and OPTIONS) must
   come from the runner's own pages: an ``Origin`` other than this runner's, or
   ``Sec-Fetch-Site: cross-site``, is refused. With neither header (curl) it passes;
-* a request body is at most a few bytes (no route reads one), so a larger one is
-  refused before it is read in full.
+* a request body is at most a few bytes (no route reads one but an edited run's,
+  which has a limit of its own), so a larger one is refused before it is read in full.
 
 The runner never sends CORS headers, so no other origin can read its answers either.
 """
 
 import json
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -48,11 +49,21 @@ class RequestGuard:
     """ASGI middleware: refuse a request that breaks a rule above, with a one-line JSON reason."""
 
     def __init__(
-        self, app: ASGIApp, max_body_bytes: int = MAX_BODY_BYTES, hosts: Iterable[str] = ()
+        self,
+        app: ASGIApp,
+        max_body_bytes: int = MAX_BODY_BYTES,
+        hosts: Iterable[str] = (),
+        path_limits: Sequence[tuple[re.Pattern[str], int]] = (),
     ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.hosts = LOOPBACK_NAMES | {name.lower() for name in hosts if name}
+        self.path_limits = tuple(path_limits)
+
+    def _limit(self, scope: Scope) -> int:
+        """The body limit of this path: its own, if it has one, else the default."""
+        path = str(scope.get("path", ""))
+        return next((n for p, n in self.path_limits if p.fullmatch(path)), self.max_body_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -62,9 +73,9 @@ class RequestGuard:
             await _refuse(send, *refusal)
             return
         if scope["method"] not in _SAFE_METHODS:
-            body = await _read_body(receive, self.max_body_bytes)
+            body = await _read_body(receive, self._limit(scope))
             if body is None:
-                await _refuse(send, *self._too_large())
+                await _refuse(send, *self._too_large(scope))
                 return
             receive = _replay(body, receive)
         await self.app(scope, receive, send)
@@ -80,12 +91,12 @@ class RequestGuard:
         if scope["method"] not in _SAFE_METHODS and (reason := _cross_site(headers, host)):
             return 403, reason
         declared = headers.get("content-length", "0")
-        if not declared.isdigit() or int(declared) > self.max_body_bytes:
-            return self._too_large()
+        if not declared.isdigit() or int(declared) > self._limit(scope):
+            return self._too_large(scope)
         return None
 
-    def _too_large(self) -> tuple[int, str]:
-        return 413, f"refused: request bodies are limited to {self.max_body_bytes} bytes"
+    def _too_large(self, scope: Scope) -> tuple[int, str]:
+        return 413, f"refused: request bodies here are limited to {self._limit(scope)} bytes"
 
 
 def _cross_site(headers: Headers, host: str) -> str | None:

@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 import ipaddress
+import secrets
 import sys
 import webbrowser
 from pathlib import Path
@@ -11,8 +12,11 @@ import uvicorn
 
 from demos.connection import REMEDY, driver_url
 from runner import database
+from runner.deck.slides import DeckError
 from runner.service.app import create_app
+from runner.service.authoring import Authoring
 from runner.service.security import loopback_host
+from runner.service.watch import DeckWatcher
 from runner.settings import PROJECT_ROOT, get_settings
 
 # What the deck is built from: a newer file in any of these makes build/index.html stale.
@@ -21,32 +25,63 @@ DECK_SOURCES = ("slides", "demos", "assets", "runner/deck/templates")
 SHUTDOWN_GRACE_S = 2
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True) -> int:
-    """Serve the deck at / and the API at /api until interrupted; returns the exit status."""
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    open_browser: bool = True,
+    watch: bool = False,
+    edit: bool = False,
+) -> int:
+    """Serve the deck at / and the API at /api until interrupted; returns the exit status.
+
+    watch rebuilds the deck whenever a slide or demo is saved, and open decks follow.
+    edit lets the deck run edited code, for whoever opens the URL with its token.
+    """
     settings = get_settings()
     index = settings.build_dir / "index.html"
     if deck_is_stale(index):
         from runner.deck import builder
 
         print(f"building the deck into {index} ...", file=sys.stderr, flush=True)
-        builder.build()
+        try:
+            builder.build()
+        except DeckError:
+            if not (watch and index.exists()):
+                raise
+            print("(serving the last good deck until the error is fixed)", file=sys.stderr)
     url_host = browse_host(host)
     url = f"http://{url_host}:{port}/"
     # The printed URL must answer: the guard accepts its host beside the loopback names.
     hosts = () if loopback_host(url_host) else (url_host,)
     if host not in ("127.0.0.1", "::1", "localhost"):
         _say_what_is_exposed(host, port, url, hosts)
-    app = create_app(settings=settings, deck_dir=settings.build_dir, hosts=hosts)
+    token = secrets.token_urlsafe(32) if edit else None
+    authoring = None
+    if watch or edit:
+        authoring = Authoring(watcher=_watcher() if watch else None, edit_token=token)
+    app = create_app(
+        settings=settings, deck_dir=settings.build_dir, hosts=hosts, authoring=authoring
+    )
     config = uvicorn.Config(
         app, host=host, port=port, log_level="info", timeout_graceful_shutdown=SHUTDOWN_GRACE_S
     )
     server = uvicorn.Server(config)
     print(_preflight(url, settings.database_url), file=sys.stderr, flush=True)
+    if token is not None:
+        # In the fragment: the browser keeps it to itself (never sent, not even as Referer).
+        url = f"{url}#edit={token}"
+        print(f"edit and rerun on the slide: open {url}", file=sys.stderr, flush=True)
     # uvicorn re-raises the Ctrl-C it caught once it has shut down (streams closed,
     # demos stopped): for `talk serve` that is the normal way out, not an error.
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_run(server, url if open_browser else None))
     return 0 if server.started else 1
+
+
+def _watcher() -> DeckWatcher:
+    from runner.deck import builder
+
+    return DeckWatcher(builder.build, [PROJECT_ROOT / source for source in DECK_SOURCES])
 
 
 def _preflight(url: str, database_url: str) -> str:

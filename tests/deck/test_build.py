@@ -236,7 +236,7 @@ def test_pictures_are_copied_into_the_build(toy: ToyDeck) -> None:
         (
             "# T\n\n[init](PKG/__init__.py)\n",
             3,
-            "PKG/__init__.py is not a demo in demos/catalog.py",
+            "PKG/__init__.py is not a demo: demo modules live under demos/",
         ),
         (
             "# T\n\n[hello](PKG/hello.py#nothing)\n",

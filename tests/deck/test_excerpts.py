@@ -1,6 +1,6 @@
 """What a slide shows of a demo: OMIT lines and region markers never reach it."""
 
-from runner.deck.excerpts import excerpt, regions
+from runner.deck.excerpts import excerpt, regions, splice
 
 SOURCE = """\
 import asyncio  # OMIT
@@ -43,3 +43,31 @@ def test_a_missing_region_is_none_and_the_known_ones_are_listed() -> None:
 def test_two_blank_lines_between_definitions_show_as_one() -> None:
     source = "def a() -> None:\n    pass\n\n\ndef b() -> None:\n    pass\n"
     assert excerpt(source) == "def a() -> None:\n    pass\n\ndef b() -> None:\n    pass\n"
+
+
+def test_splicing_the_shown_code_back_unchanged_gives_the_source() -> None:
+    for region in (None, "setup", "inner", "teardown"):
+        shown = excerpt(SOURCE, region)
+        assert shown is not None
+        assert splice(SOURCE, region, shown) == SOURCE
+
+
+def test_an_edit_lands_in_its_region_and_keeps_what_the_slide_hides() -> None:
+    edited = "engine = make(echo=True)\nawait engine.connect()\nprint('inner')\n"
+    spliced = splice(SOURCE, "setup", edited)
+    assert spliced == SOURCE.replace("engine = make()", "engine = make(echo=True)").replace(
+        "    await engine.connect()\n", "    await engine.connect()\n    print('inner')\n"
+    )
+    assert "debug(engine)  # OMIT" in spliced
+
+
+def test_a_whole_file_edit_keeps_omit_lines() -> None:
+    edited = excerpt(SOURCE).replace("await engine.dispose()", "await engine.dispose()  # bye")  # type: ignore[union-attr]
+    spliced = splice(SOURCE, None, edited)
+    assert spliced is not None
+    assert spliced.startswith("import asyncio  # OMIT\n")
+    assert "    await engine.dispose()  # bye\n" in spliced
+
+
+def test_splicing_into_a_missing_region_is_none() -> None:
+    assert splice(SOURCE, "nothing", "x = 1\n") is None

@@ -1,0 +1,298 @@
+"""`talk doctor`: the pre-flight check before going on stage.
+
+Each check answers one question a presenter would otherwise find out in front of
+an audience: does the database answer, and is it seeded (and which server is
+it)? Does every demo run, and finish inside its slide's share of the time? Do
+the recordings show the code as it is now? Is the deck built from the current
+sources, is the port free, and is nothing fetched from the network? Every
+problem is one line with its remedy; the exit status is 0 only when there is none.
+"""
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import NullPool
+
+from demos import catalog
+from demos.catalog import CatalogError, Demo
+from demos.connection import FALLBACK_VAR, REMEDY, configured_server, describe, driver_url
+from demos.sqlalchemy_async.models import Step, Todo
+from runner import database
+from runner.deck import recordings
+from runner.deck.exporter import DEFAULT_TIMING_S
+from runner.settings import PROJECT_ROOT, get_settings
+
+_REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
+# What makes a browser fetch: links to elsewhere (<a href>) are only followed if clicked.
+_LOADS = {"script": "src", "img": "src", "iframe": "src", "source": "src", "link": "href"}
+_LOOPBACK_HOSTS = frozenset({None, "", "localhost", "127.0.0.1", "::1"})
+
+
+@dataclass(frozen=True)
+class Timing:
+    demo: Demo
+    budget_s: int
+    elapsed_s: float | None  # None: not run (no database)
+    code: int | None
+    last_line: str = ""
+
+    @property
+    def status(self) -> str:
+        if self.elapsed_s is None:
+            return "not run"
+        if self.code is None:
+            return "over budget (stopped)"
+        if self.code != 0:
+            return f"exit {self.code}"
+        return "over budget" if self.elapsed_s > self.budget_s else "ok"
+
+
+@dataclass
+class Report:
+    notes: list[str]
+    problems: list[str]
+    timings: list[Timing]
+
+    def ok(self, note: str) -> None:
+        self.notes.append(note)
+
+    def problem(self, what: str, remedy: str) -> None:
+        self.problems.append(f"problem: {what}; {remedy}")
+
+
+def examine(
+    *,
+    slides_dir: Path = catalog.SLIDES_DIR,
+    demos_dir: Path = catalog.DEMOS_DIR,
+    build_dir: Path | None = None,
+    port: int = 8000,
+) -> Report:
+    """Every check, in the order a presenter would fix them."""
+    build_dir = build_dir or get_settings().build_dir
+    report = Report([], [], [])
+    try:
+        demos = catalog.discover(slides_dir, demos_dir)
+    except CatalogError as error:
+        report.problem(str(error), "fix that line, then run `talk doctor` again")
+        return report
+    database_ok = _check_database(report)
+    _check_deck(report, build_dir, [slides_dir, demos_dir])
+    _check_recordings(report, build_dir, demos)
+    _check_port(report, port)
+    budgets = _read_page(build_dir / "index.html").budgets
+    for demo in demos:
+        budget = budgets.get(demo.id, DEFAULT_TIMING_S)
+        if demo.needs_database and not database_ok:
+            report.timings.append(Timing(demo, budget, None, None))
+            continue
+        timing = _time_demo(demo, budget)
+        report.timings.append(timing)
+        if timing.status.startswith("over budget"):
+            report.problem(
+                f"demo {demo.id} took {timing.elapsed_s:.1f} s, over its slide's {budget} s",
+                "shorten the demo or give its section more minutes (<!-- minutes: N -->)",
+            )
+        elif timing.status != "ok":
+            report.problem(
+                f"demo {demo.id} exited {timing.code}: {timing.last_line}",
+                f"run `talk run {demo.id}` to see all of it",
+            )
+    return report
+
+
+def _check_database(report: Report) -> bool:
+    url = driver_url(get_settings().database_url, asynchronous=False)
+    explicit = configured_server() is not None and not os.environ.get(FALLBACK_VAR)
+    health = database.probe(url, timeout_s=2)
+    if not health.reachable:
+        report.problem(f"the database at {health.url} does not answer: {health.error}", REMEDY)
+        return False
+    try:
+        server, todos, steps = _inspect(url)
+    except SQLAlchemyError as error:
+        reason = " ".join(str(getattr(error, "orig", error)).split())
+        report.problem(
+            f"the database at {describe(url)} is not seeded ({reason})", "run `talk db init`"
+        )
+        return False
+    if (todos, steps) != (len(database.SEED_TODOS), len(database.SEED_STEPS)):
+        report.problem(
+            f"the database at {describe(url)} holds {todos} todos and {steps} steps, "
+            f"not the seed's {len(database.SEED_TODOS)} and {len(database.SEED_STEPS)}",
+            "run `talk db init`",
+        )
+        return False
+    how = "named by TALK_DATABASE_URL" if explicit else "the talk's default"
+    if fallback := os.environ.get(FALLBACK_VAR):
+        how = f"the embedded fallback: {fallback}"
+    report.ok(f"database: {server} at {describe(url)}, seeded ({how})")
+    if url.host not in _LOOPBACK_HOSTS:
+        report.problem(
+            f"the database is on {url.host}, across the network",
+            "use a server on this machine (docker compose up -d mysql) or --sqlite",
+        )
+    return True
+
+
+def _inspect(url: URL) -> tuple[str, int, int]:
+    """Which server this is (kind and version), and how many seed rows it holds."""
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            if url.get_backend_name() == "sqlite":
+                server = f"SQLite {conn.execute(text('SELECT sqlite_version()')).scalar()}"
+            else:
+                version = str(conn.execute(text("SELECT VERSION()")).scalar())
+                kind = "MariaDB" if "mariadb" in version.lower() else "MySQL"
+                server = f"{kind} {version.split('-')[0]}"
+            todos = conn.execute(select(func.count()).select_from(Todo)).scalar_one()
+            steps = conn.execute(select(func.count()).select_from(Step)).scalar_one()
+    finally:
+        engine.dispose()
+    return server, todos, steps
+
+
+def _check_deck(report: Report, build_dir: Path, sources: Sequence[Path]) -> None:
+    index = build_dir / "index.html"
+    if not index.is_file():
+        report.problem(f"there is no deck at {index}", "run `talk build`")
+        return
+    built = index.stat().st_mtime
+    roots = [*sources, PROJECT_ROOT / "assets", PROJECT_ROOT / "runner" / "deck" / "templates"]
+    newer = sorted(
+        path
+        for root in roots
+        for path in root.rglob("*")
+        if path.is_file()
+        and "__pycache__" not in path.parts
+        and path.stat().st_mtime > built
+        and path.name.lower() != "readme.md"
+    )
+    if newer:
+        report.problem(f"the deck is older than {newer[0]}", "run `talk build`")
+    else:
+        report.ok(f"deck: {index} is up to date")
+    if remote := _read_page(index).remote:
+        report.problem(
+            f"the deck loads {remote[0]} from the network",
+            "serve it from build/ (assets/, node_modules), never from a CDN",
+        )
+    else:
+        report.ok("network: the deck loads nothing from elsewhere")
+
+
+def _check_recordings(report: Report, build_dir: Path, demos: Sequence[Demo]) -> None:
+    kept = recordings.load(build_dir)
+    stale = [d.id for d in demos if d.id in kept and recordings.current(kept, d) is None]
+    missing = [d.id for d in demos if d.id not in kept]
+    if stale:
+        report.problem(
+            f"the recordings of {', '.join(stale)} show older code than the demo files",
+            "run `talk build --record`",
+        )
+    note = f"recordings: {len(demos) - len(stale) - len(missing)} of {len(demos)} current"
+    if missing:
+        shown = ", ".join(missing[:3]) + (", ..." if len(missing) > 3 else "")
+        note += f"; none for {shown} (`talk build --record` makes them)"
+    report.ok(note)
+
+
+def _check_port(report: Report, port: int) -> None:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            report.problem(
+                f"port {port} is in use",
+                f"stop what listens there, or `talk serve --port {port + 1}`",
+            )
+            return
+    report.ok(f"port: {port} is free")
+
+
+class _DeckPage(HTMLParser):
+    """Each demo's slide budget (the data-timing of its section), and what loads from afar."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.timings: list[int | None] = []
+        self.budgets: dict[str, int] = {}
+        self.remote: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        loaded = values.get(_LOADS.get(tag, ""))
+        if loaded and _REMOTE.match(loaded):
+            self.remote.append(loaded)
+        if tag == "section":
+            timing = values.get("data-timing")
+            self.timings.append(int(timing) if timing and timing.isdigit() else None)
+        elif tag == "div" and (demo_id := values.get("data-demo-id")):
+            known = [t for t in self.timings if t is not None]
+            self.budgets[demo_id] = known[-1] if known else DEFAULT_TIMING_S
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "section" and self.timings:
+            self.timings.pop()
+
+
+def _read_page(index: Path) -> _DeckPage:
+    page = _DeckPage()
+    if index.is_file():
+        page.feed(index.read_text(encoding="utf-8"))
+    return page
+
+
+def _time_demo(demo: Demo, budget_s: int) -> Timing:
+    """Run the demo as the runner would, stopped (its whole group) once well over budget."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-u", "-m", demo.module],
+        cwd=PROJECT_ROOT,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    limit = min(budget_s * 2 + 1, get_settings().run_timeout_s)
+    try:
+        _, stderr = process.communicate(timeout=limit)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        return Timing(demo, budget_s, time.perf_counter() - started, None)
+    elapsed = time.perf_counter() - started
+    lines = stderr.strip().splitlines()
+    return Timing(demo, budget_s, elapsed, process.returncode, lines[-1] if lines else "")
+
+
+def render(report: Report) -> str:
+    width = max([len(t.demo.id) for t in report.timings] + [4])
+    rows = [f"{'demo':<{width}}  budget  measured  status"]
+    for t in report.timings:
+        measured = "-" if t.elapsed_s is None else f"{t.elapsed_s:.2f} s"
+        rows.append(f"{t.demo.id:<{width}}  {t.budget_s:>4} s  {measured:>8}  {t.status}")
+    return "\n".join([*report.notes, "", *rows, "", *report.problems])
+
+
+def main(port: int) -> int:
+    report = examine(port=port)
+    print(render(report))
+    if report.problems:
+        print(f"{len(report.problems)} problem(s): fix them before going on stage", file=sys.stderr)
+        return 1
+    print("all well: ready to go on stage")
+    return 0

@@ -1,0 +1,102 @@
+"""Edit and rerun on the slide: refused without the token or from elsewhere, streamed with it."""
+
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from demos import catalog
+from runner.deck.excerpts import excerpt
+from runner.service.app import create_app
+from runner.service.authoring import Authoring
+from runner.service.editing import MAX_CODE_BYTES, TOKEN_HEADER
+from tests.harness.runner import LiveRunner, demo_runs_below, parse_events, wait_until
+
+TOKEN = "a-secret-token-for-the-tests-only-0123456789"
+DEMO = "coroutine-object"
+# Would run for a long while: any process it started is still there to be found.
+LINGERING = "import time\ntime.sleep(60)\n"
+
+
+@pytest.fixture(scope="module")
+def runner() -> Iterator[LiveRunner]:
+    app = create_app(fork_server=False, authoring=Authoring(edit_token=TOKEN))
+    with LiveRunner(app) as live:
+        yield live
+
+
+def edited_run(runner: LiveRunner, code: str, **headers: str) -> httpx.Response:
+    return httpx.post(
+        f"{runner.url}/api/demos/{DEMO}/edited-run",
+        json={"code": code},
+        headers=headers,
+        timeout=30,
+    )
+
+
+def edit_folders() -> set[str]:
+    return {p.name for p in Path(tempfile.gettempdir()).glob("talk-edit-*")}
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {TOKEN_HEADER: "wrong"},
+        {TOKEN_HEADER: TOKEN[:-1] + "X"},
+        {TOKEN_HEADER: TOKEN, "Origin": "http://evil.example"},
+        {TOKEN_HEADER: TOKEN, "Sec-Fetch-Site": "cross-site"},
+    ],
+    ids=["no-token", "wrong-token", "near-token", "foreign-origin", "cross-site"],
+)
+def test_an_edited_run_without_the_token_or_from_elsewhere_starts_nothing(
+    runner: LiveRunner, headers: dict[str, str]
+) -> None:
+    folders = edit_folders()
+    response = edited_run(runner, LINGERING, **headers)
+    assert response.status_code == 403
+    assert response.json()["detail"].startswith("refused: ")
+    assert demo_runs_below(os.getpid()) == []
+    assert edit_folders() == folders
+
+
+def test_with_the_token_the_edit_runs_and_streams_and_the_file_stays(runner: LiveRunner) -> None:
+    demo = catalog.find(DEMO)
+    assert demo is not None
+    on_disk = demo.path.read_bytes()
+    shown = excerpt(on_disk.decode(), "slide")
+    assert shown is not None
+    code = shown.replace('print(f"{coroutine}\\n")', 'print("edited on the slide")')
+
+    response = edited_run(runner, code, **{TOKEN_HEADER: TOKEN})
+
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/event-stream")
+    events = parse_events(response.text)
+    stdout = "".join(data for name, data in events if name == "stdout")
+    assert stdout.startswith("edited on the slide\n")
+    assert "'send'" in stdout  # the rest of the demo ran as before
+    (exit_data,) = [data for name, data in events if name == "exit"]
+    assert json.loads(exit_data)["code"] == 0
+    assert demo.path.read_bytes() == on_disk
+    assert wait_until(lambda: not edit_folders(), 5)
+
+
+def test_an_edit_has_a_larger_body_limit_than_a_run_but_still_one(runner: LiveRunner) -> None:
+    big = "x = 1\n" * (MAX_CODE_BYTES // 6 + 10)
+    response = edited_run(runner, big, **{TOKEN_HEADER: TOKEN})
+    assert response.status_code == 413
+    plain = httpx.post(f"{runner.url}/api/demos/{DEMO}/run", content=b"x" * 4096, timeout=10)
+    assert plain.status_code == 413
+    assert demo_runs_below(os.getpid()) == []
+
+
+def test_without_edit_mode_there_is_no_edited_run() -> None:
+    with LiveRunner(create_app(fork_server=False)) as plain:
+        response = edited_run(plain, LINGERING, **{TOKEN_HEADER: TOKEN})
+        assert response.status_code == 404
+        assert demo_runs_below(os.getpid()) == []
