@@ -14,7 +14,7 @@
    A slide nothing fits gets data-fit="overflow" and a console error naming it;
    the browser test fails on it. The contract with deck.css: .demo is a grid
    whose sizes come from --demo-height, --output-height, --code-width,
-   --code-size and --output-size, and data-layout="stack" | "side". */
+   --code-size, --output-size and --foot-height, and data-layout="stack" | "side". */
 (function () {
   "use strict";
 
@@ -25,6 +25,7 @@
   var MIN_OUTPUT_LINES = 4; // the room a slide without a recording keeps for a run
   var MIN_SIDE_OUTPUT_PX = 240; // the output column's narrowest width, beside the code
   var GAP_PX = 10;
+  var FOOT_PX = 44; // the status line's row under a side-by-side demo: 26 px text
   var STATUS_PROBE = "exit 0 \u00b7 0.00 s"; // what a finished run writes under its output
 
   function px(value) {
@@ -163,18 +164,21 @@
     return fitOutput(demo, parts.output, outputHeight);
   }
 
-  /* Code on the left, as wide as its longest line; the output fills the rest. */
+  /* Code on the left, as wide as its longest line; the output fills the rest,
+     and the status line runs under both (deck.css), FOOT_PX high. */
   function trySide(demo, parts, height, width, codeSize) {
-    apply(demo, "side", codeSize, height, Math.floor(width / 2));
+    var rowHeight = height - GAP_PX - FOOT_PX;
+    demo.style.setProperty("--foot-height", FOOT_PX + "px");
+    apply(demo, "side", codeSize, rowHeight, Math.floor(width / 2));
     var codeWidth = parts.code.scrollWidth + 2;
-    apply(demo, "side", codeSize, height, codeWidth);
+    apply(demo, "side", codeSize, rowHeight, codeWidth);
     if (coveredLine(demo)) {
       var area = buttonArea(demo.querySelector(".demo-run"));
       codeWidth += Math.ceil((area.right - area.left) / scaleOf(demo)) + 8; // room for it
-      apply(demo, "side", codeSize, height, codeWidth);
+      apply(demo, "side", codeSize, rowHeight, codeWidth);
     }
     if (width - GAP_PX - codeWidth < MIN_SIDE_OUTPUT_PX || overflows(parts.code)) return false;
-    return fitOutput(demo, parts.output, height);
+    return fitOutput(demo, parts.output, rowHeight);
   }
 
   function fitSlide(section) {

@@ -170,7 +170,9 @@ def discover(
                 )
             found.setdefault(demo.id, demo)
             where.setdefault(demo.id, (slide, number))
-    _check_flags(found)
+    # FLAGS is the talk's: a toy deck shows other demos.
+    if slides_dir.resolve() == SLIDES_DIR:
+        _check_flags(found)
     return tuple(found.values())
 
 

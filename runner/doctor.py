@@ -56,7 +56,8 @@ class Timing:
             return "over budget (stopped)"
         if self.code != 0:
             return f"exit {self.code}"
-        return "over budget" if self.elapsed_s > self.budget_s else "ok"
+        # Budgets are whole seconds: a slide without notes whose run is quick gets 0.
+        return "over budget" if self.elapsed_s > max(self.budget_s, 1) else "ok"
 
 
 @dataclass
@@ -102,7 +103,8 @@ def examine(
         if timing.status.startswith("over budget"):
             report.problem(
                 f"demo {demo.id} took {timing.elapsed_s:.1f} s, over its slide's {budget} s",
-                "shorten the demo or give its section more minutes (<!-- minutes: N -->)",
+                "shorten the demo, or record it again (`talk build --record`): a slide's "
+                "time is its notes plus its demo's recorded run",
             )
         elif timing.status != "ok":
             report.problem(

@@ -29,7 +29,6 @@ async def main() -> None:
     elapsed = time.perf_counter() - start
     print(f"asyncio.sleep: it took {elapsed:.3f} seconds")
     print(result)
-
     start = time.perf_counter()
     result = await asyncio.gather(
         asyncio.to_thread(blocking_fetch, "first"),

@@ -7,9 +7,9 @@ closes the pool's connections before the event loop ends. Look at the engine
 MariaDB or mysql (MySQL), with its version.
 """
 
-# region slide
 import asyncio
 
+# region slide
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -23,7 +23,6 @@ async def main() -> None:
         "mysql+aiomysql://root:example@localhost/exampledb"
     )
     print(f"engine for {engine.url}")  # str() hides the password
-
     async with engine.connect() as conn:
         result = await conn.execute(text("SELECT 1"))
         print(f"SELECT 1 -> {result.scalar_one()}")
@@ -32,7 +31,6 @@ async def main() -> None:
         mariadb = getattr(conn.dialect, "is_mariadb", False)
         server = "MariaDB" if mariadb else conn.dialect.name
         print(f"server: {server} {version}")
-
     await engine.dispose()
 
 

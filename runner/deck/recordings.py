@@ -28,7 +28,6 @@ from runner.settings import PROJECT_ROOT, Settings, get_settings
 
 CACHE_NAME = "recordings.json"
 _BACKENDS = {"mysql": "MySQL", "mariadb": "MariaDB", "sqlite": "SQLite"}
-# What these print is a measurement, which other runs beside them would skew.
 
 
 @dataclass(frozen=True)

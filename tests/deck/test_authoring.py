@@ -133,7 +133,9 @@ def test_two_demos_with_one_id_are_both_named(toy: ToyDeck) -> None:
 def test_a_flag_for_an_unknown_demo_is_named_in_the_catalog(
     toy: ToyDeck, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(catalog.FLAGS, "helo", frozenset({"timing_sensitive"}))
+    # FLAGS belongs to the talk's own slides: here the toy deck plays them.
+    monkeypatch.setattr(catalog, "FLAGS", {"helo": frozenset({"timing_sensitive"})})
+    monkeypatch.setattr(catalog, "SLIDES_DIR", toy.slides.resolve())
     toy.write("01-start.md", f"# Start\n\n{toy.link('hello.py')}\n")
     with pytest.raises(CatalogError) as raised:
         catalog.discover(toy.slides, toy.package)

@@ -8,7 +8,7 @@ import pytest
 
 from demos import catalog
 from runner.deck import builder, recordings
-from runner.settings import PROJECT_ROOT
+from runner.settings import PROJECT_ROOT, get_settings
 from tests.harness.demo_runs import run_module
 
 SLIDES = PROJECT_ROOT / "slides"
@@ -60,7 +60,7 @@ def test_the_async_engine_demo_names_the_server_that_answered(mysql_url: str) ->
 def test_recordings_are_labelled_with_the_server_that_answered(mysql_url: str) -> None:
     demo = catalog.find("async-engine")
     assert demo is not None
-    assert re.fullmatch(r"MariaDB \d+\.\d+\.\d+", recordings.backend(demo))
+    assert re.fullmatch(r"MariaDB \d+\.\d+\.\d+", recordings.backend(demo, get_settings()))
 
 
 def test_the_deck_links_only_to_listed_pages() -> None:

@@ -156,7 +156,7 @@ def test_a_timing_sensitive_demo_is_recorded_alone(toy: ToyDeck) -> None:
     package = toy.package.name
     toy.demos[:] = [
         catalog.Demo("first", f"{package}.first", False),
-        catalog.Demo("timed", f"{package}.timed", False, timing_sensitive=True),
+        catalog.Demo("timed", f"{package}.timed", False, flags=frozenset({"timing_sensitive"})),
         catalog.Demo("last", f"{package}.last", False),
     ]
     toy.write(

@@ -177,10 +177,10 @@ def test_async_raw_sql_prints_the_priority_1_todos(database_runs: dict[str, Demo
 
 def test_payoff_times_the_same_queries_three_ways(database_runs: dict[str, DemoRun]) -> None:
     stdout = database_runs["payoff"].stdout
-    assert stdout.startswith("SELECT SLEEP(0.3), N = 10 times\n")
-    alone = seconds_after("one by one (sync engine)", stdout)
-    threads = seconds_after("N threads (sync engine)", stdout)
-    gathered = seconds_after("gather (async engine)", stdout)
+    assert stdout.startswith("N = 10 queries,\nSELECT SLEEP(0.3)\n")
+    alone = seconds_after("one by one, sync", stdout)
+    threads = seconds_after("N threads, sync", stdout)
+    gathered = seconds_after("gather, async", stdout)
     assert alone > 2.9
     # Ten SLEEP(0.3) take 3 s one after another: only queries that overlap finish sooner,
     # however busy the machine (a busy machine only adds time).

@@ -136,7 +136,7 @@ def test_an_unreachable_database_ends_the_run_with_one_line_at_once(
     ("demo_id", "kill_after", "delay_s"),
     [
         # payoff's sync engine is then 1 s into its ten SELECT SLEEP(0.3) one by one
-        pytest.param("payoff", "SELECT SLEEP(0.3), N = 10 times", 1.0, id="payoff-sync-sleeps"),
+        pytest.param("payoff", "one by one, sync", 1.0, id="payoff-sync-sleeps"),
         # an aiomysql connection waiting on a 30 s SELECT SLEEP
         pytest.param("slow_query", "connected, sleeping", 0.3, id="async-slow-query"),
     ],

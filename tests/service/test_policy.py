@@ -236,10 +236,18 @@ def test_the_speaker_view_follows_the_deck_and_drives_it_under_the_policy(
     notes = speaker.locator(".speaker-controls-notes .value")
     assert first_words and first_words in " ".join(notes.inner_text().split())
 
-    # A key pressed in the speaker view moves its preview, which moves the deck.
+    # A key pressed in the speaker view moves its preview, which moves the deck (to the
+    # next slide in linear order, or the next code step), and the preview follows it.
+    where = "(w) => JSON.stringify(Reveal.getIndices())"
+    before = deck.evaluate(where)
     speaker.keyboard.press("ArrowRight")
-    deck.wait_for_function("() => Reveal.getIndices().h === 3")
-    speaker.wait_for_function(shown, arg=3)
+    deck.wait_for_function(f"(before) => ({where})() !== before", arg=before)
+    after = deck.evaluate(where)
+    speaker.wait_for_function(
+        "(after) => JSON.stringify(document.querySelector('#current-slide iframe')"
+        ".contentWindow.Reveal.getIndices()) === after",
+        arg=after,
+    )
     assert runner.launched == []
     assert violations == []
 
