@@ -28,6 +28,7 @@ BENCHMARKS = (
     "waiting",
     "pool",
     "rendering",
+    "floods",
 )
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 

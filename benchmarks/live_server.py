@@ -33,6 +33,11 @@ BENCH_DEMOS = (
     Demo("ticker", "benchmarks.ticker", needs_database=False),
     Demo("flood-lines", "benchmarks.flood_lines", needs_database=False),
     Demo("flood-megabyte", "benchmarks.flood_megabyte", needs_database=False),
+    # The tests' 100 MB floods, for benchmarks/floods.py.
+    Demo("one-huge-line", "tests.harness.fixture_demos.one_huge_line", needs_database=False),
+    Demo(
+        "hundred-megabytes", "tests.harness.fixture_demos.hundred_megabytes", needs_database=False
+    ),
 )
 START_TIMEOUT_S = 20
 

@@ -1,0 +1,36 @@
+"""`talk bench --only floods` cuts both 100 MB floods and times the health poll beside them."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from runner.settings import PROJECT_ROOT
+
+
+def test_quick_floods_benchmark_reports_the_cut_and_the_health_poll(tmp_path: Path) -> None:
+    output = tmp_path / "latest.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--quick", "--only", "floods", "--json", str(output)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    figures = {f["name"]: f for f in json.loads(output.read_text(encoding="utf-8"))["figures"]}
+    assert set(figures) == {
+        "/api/health with no run, p95",
+        "one 100 MB line: POST to exit",
+        "one 100 MB line: /api/health, p95",
+        "100 MB of lines: POST to exit",
+        "100 MB of lines: /api/health, p95",
+    }
+    for flood in ("one 100 MB line", "100 MB of lines"):
+        cut = figures[f"{flood}: POST to exit"]
+        assert cut["n"] == 3 and all(seconds > 0 for seconds in cut["samples"])
+        # Each run was cut at the 1 MiB cap, not read to its 100 MB end.
+        assert "1,048,576 bytes shown" in cut["note"], cut["note"]
+        assert f"| floods | {flood}: /api/health, p95 |" in done.stdout
+    assert figures["/api/health with no run, p95"]["n"] > 0
