@@ -18,13 +18,14 @@ from tests.harness.runner import LiveRunner, exit_of, settings, text_of
 CAP = 200
 # Far above what any demo needs, so that even a machine under heavy load times none out.
 TIMEOUT_S = 180
-# What differs from one run to the next: timings and object addresses.
+# What differs from one run to the next: timings and object addresses. A number's
+# padding goes with it: right-aligned, "9.9" and "10.1" take the same width.
 _ADDRESS = re.compile(r"0x[0-9a-f]+")
-_NUMBER = re.compile(r"\d+(\.\d+)?")
+_NUMBER = re.compile(r" *\d+(\.\d+)?")
 
 
 def normalised(text: str) -> str:
-    return _NUMBER.sub("N", _ADDRESS.sub("0x?", text))
+    return _NUMBER.sub(" N", _ADDRESS.sub("0x?", text))
 
 
 Printed = dict[str, tuple[str, str, int | None]]  # id -> (stdout, stderr, code when not cut)
