@@ -8,18 +8,12 @@ from pathlib import Path
 
 from benchmarks import payoff
 from runner.settings import PROJECT_ROOT
+from tests.harness.bench import quick_run
 
 
 def test_quick_build_benchmark_prints_its_rows_and_writes_json(tmp_path: Path) -> None:
     output = tmp_path / "latest.json"
-    done = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--quick", "--only", "build", "--json", str(output)],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    done = quick_run("build", output, timeout_s=180)
     assert done.returncode == 0, done.stderr
     rows = [line for line in done.stdout.splitlines() if line.startswith("| build |")]
     assert any(

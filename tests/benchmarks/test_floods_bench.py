@@ -1,23 +1,14 @@
 """`talk bench --only floods` cuts both 100 MB floods and times the health poll beside them."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
-from runner.settings import PROJECT_ROOT
+from tests.harness.bench import quick_run
 
 
 def test_quick_floods_benchmark_reports_the_cut_and_the_health_poll(tmp_path: Path) -> None:
     output = tmp_path / "latest.json"
-    done = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--quick", "--only", "floods", "--json", str(output)],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = quick_run("floods", output, timeout_s=300)
     assert done.returncode == 0, done.stderr
     figures = {f["name"]: f for f in json.loads(output.read_text(encoding="utf-8"))["figures"]}
     assert set(figures) == {

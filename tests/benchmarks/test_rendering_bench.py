@@ -1,36 +1,18 @@
 """`talk bench --only rendering` runs the floods in Chromium and reports the render figures."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from runner.settings import PROJECT_ROOT
+from tests.harness.bench import quick_run
 
 pytestmark = pytest.mark.browser
 
 
 def test_quick_rendering_benchmark_reports_its_figures(tmp_path: Path, chromium_path: Path) -> None:
     output = tmp_path / "latest.json"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "benchmarks",
-            "--quick",
-            "--only",
-            "rendering",
-            "--json",
-            str(output),
-        ],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = quick_run("rendering", output, timeout_s=300)
     assert done.returncode == 0, done.stderr
     figures = {f["name"]: f for f in json.loads(output.read_text(encoding="utf-8"))["figures"]}
     for flood in ("10,000 short lines", "1 MiB of long lines"):
