@@ -6,14 +6,20 @@ token in its environment, inherited by everything it starts, by which its
 descendants are found in ``/proc`` however they were started. The fork server also
 becomes a child subreaper, so the orphans of its runs are handed to it and reaped
 there, and each run asks the kernel to SIGKILL it when the fork server dies.
+
+Neither helps when the runner itself is SIGKILLed: a daemon a run started is handed
+to init. So every token begins with this runner's prefix, and the first token made
+starts a keeper (:mod:`runner.execution.keeper`) in a session of its own, which
+waits for the runner to die and then kills whatever still carries that prefix.
 """
 
 import contextlib
 import ctypes
 import os
 import signal
+import sys
 import uuid
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 
 RUN_TOKEN_VARIABLE = "TALK_RUN_TOKEN"
@@ -21,23 +27,38 @@ _PR_SET_PDEATHSIG = 1
 _PR_SET_CHILD_SUBREAPER = 36
 # A process being killed can fork first; a few passes catch its last children.
 _KILL_PASSES = 5
+_PROJECT_ROOT = Path(__file__).resolve().parents[2]
 _TOKEN_LENGTH = 32  # uuid4().hex
+_PREFIX_LENGTH = 16
+# Every token this process makes starts with it: the keeper's handle on our runs.
+_PREFIX = uuid.uuid4().hex[:_PREFIX_LENGTH]
+# The write end of the keeper's stdin, held by nobody else: it closes when we die.
+_keeper_pipe: int | None = None
 
 
 def tagged(env: Mapping[str, str]) -> tuple[dict[str, str], str]:
     """The environment with a fresh run token in it, and the token."""
-    token = uuid.uuid4().hex
+    _start_keeper()
+    token = _PREFIX + uuid.uuid4().hex[_PREFIX_LENGTH:]
     return {**env, RUN_TOKEN_VARIABLE: token}, token
 
 
 def kill_tagged(tokens: Collection[str]) -> int:
     """SIGKILL every process whose environment carries one of tokens; how many were."""
-    if not tokens:
-        return 0
     wanted = {f"{RUN_TOKEN_VARIABLE}={token}".encode() for token in tokens}
+    return _kill_where(lambda environment: bool(wanted & environment)) if wanted else 0
+
+
+def kill_with_prefix(prefix: str) -> int:
+    """SIGKILL every process whose run token starts with prefix; how many were."""
+    start = f"{RUN_TOKEN_VARIABLE}={prefix}".encode()
+    return _kill_where(lambda environment: any(item.startswith(start) for item in environment))
+
+
+def _kill_where(matches: Callable[[set[bytes]], bool]) -> int:
     killed = 0
     for _ in range(_KILL_PASSES):
-        found = [pid for pid in _other_pids() if wanted & _environment_of(pid)]
+        found = [pid for pid in _other_pids() if matches(_environment_of(pid))]
         for pid in found:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
@@ -60,6 +81,31 @@ def write_token_in_place(token: str) -> None:
     address = libc.getenv(RUN_TOKEN_VARIABLE.encode())
     if address is not None and len(token) == _TOKEN_LENGTH:
         ctypes.memmove(address, token.encode(), _TOKEN_LENGTH)
+
+
+def _start_keeper() -> None:
+    """Start the keeper once, reading a pipe only we can write to.
+
+    posix_spawn keeps no Popen object: nothing to warn at exit that the keeper still
+    runs, as it must. Its own session keeps a Ctrl-C meant for us from reaching it.
+    """
+    global _keeper_pipe
+    if _keeper_pipe is not None:
+        return
+    read_end, write_end = os.pipe()  # both close-on-exec; the dup2 below is not
+    environment = {k: v for k, v in os.environ.items() if k != RUN_TOKEN_VARIABLE}
+    environment["PYTHONPATH"] = os.pathsep.join(
+        filter(None, (str(_PROJECT_ROOT), environment.get("PYTHONPATH")))
+    )
+    os.posix_spawn(
+        sys.executable,
+        [sys.executable, "-m", "runner.execution.keeper", _PREFIX],
+        environment,
+        file_actions=[(os.POSIX_SPAWN_DUP2, read_end, 0)],
+        setsid=True,
+    )
+    os.close(read_end)
+    _keeper_pipe = write_end
 
 
 def kill_run(pid: int) -> None:

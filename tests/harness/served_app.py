@@ -25,6 +25,7 @@ FIXTURE_DEMOS = (
             "stubborn",
             "orphaner",
             "daemonizer",
+            "lingerer",
             "instant_exit",
         )
     ),

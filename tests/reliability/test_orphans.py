@@ -32,18 +32,29 @@ def test_a_setsid_daemon_goes_when_its_run_ends(fork_server: bool) -> None:
         assert wait_until(lambda: not runner.leftovers(), 1), runner.leftovers()
 
 
-def test_sigkill_of_the_runner_with_three_runs_active_leaves_no_process() -> None:
-    with ServedRunner() as runner, ExitStack() as streams:
+@pytest.mark.parametrize("fork_server", LAUNCH_PATHS)
+def test_sigkill_of_the_runner_with_three_runs_active_leaves_no_process(
+    fork_server: bool,
+) -> None:
+    """sleeper and stubborn (with its child) in their groups, and lingerer's setsid()
+    daemon outside any group of a run: the keeper ends all of them."""
+    with ServedRunner(fork_server=fork_server) as runner, ExitStack() as streams:
         client = streams.enter_context(httpx.Client(base_url=runner.url, timeout=30))
-        for demo_id in ("sleeper", "stubborn", "trickle"):
+        # Each stream's line iterator is kept: one collected would close its response,
+        # and the run would be stopped as its client left, before the kill.
+        lines, said = {}, {}
+        for demo_id in ("sleeper", "stubborn", "lingerer"):
             response = streams.enter_context(client.stream("POST", f"/api/demos/{demo_id}/run"))
             assert response.status_code == 200
-            next(line for line in response.iter_lines() if line.startswith("data: "))
-        started = runner.leftovers()
-        assert started, "the runs are running"
-        fork_server = runner.fork_server_pid
-        assert fork_server is not None
+            lines[demo_id] = response.iter_lines()
+            said[demo_id] = next(line for line in lines[demo_id] if line.startswith("data: "))
+        pids = {int(pid) for pid in re.findall(r"\d+", " ".join(said.values()))}
+        daemon = int(re.findall(r"daemon (\d+)", said["lingerer"])[0])
+        # sleeper's and stubborn's groups, stubborn's child, the daemon: all running.
+        assert wait_until(lambda: pids <= runner.leftovers(), 2), (pids, runner.leftovers())
         runner.process.kill()  # type: ignore[union-attr]
         runner.process.wait()  # type: ignore[union-attr]
         assert wait_until(lambda: not runner.leftovers(), GONE_WITHIN_S), runner.leftovers()
-        assert wait_until(lambda: not pid_alive(fork_server), GONE_WITHIN_S)
+        assert not pid_alive(daemon)
+        if runner.fork_server_pid is not None:
+            assert wait_until(lambda: not pid_alive(runner.fork_server_pid), GONE_WITHIN_S)

@@ -8,7 +8,8 @@ import os
 import time
 
 
-def main() -> None:
+def start_daemon() -> int:
+    """Fork a daemon that sleeps for ten minutes outside our group; its pid."""
     read_end, write_end = os.pipe()
     if os.fork() == 0:
         os.setsid()
@@ -21,7 +22,11 @@ def main() -> None:
         os._exit(0)
     os.close(write_end)
     with os.fdopen(read_end) as daemon:
-        print(f"daemon {daemon.readline().strip()}")
+        return int(daemon.readline())
+
+
+def main() -> None:
+    print(f"daemon {start_daemon()}")
 
 
 if __name__ == "__main__":
