@@ -52,6 +52,13 @@ def watched(toy: ToyDeck, monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveRunne
         yield runner
 
 
+# The page reloads on a rebuild: until the new deck's script runs, Reveal is undefined.
+SHOWS_EDITED = (
+    "() => window.Reveal && Reveal.isReady() &&"
+    " Reveal.getCurrentSlide().textContent.includes('Second, edited')"
+)
+
+
 def current_slide_text(page: Page) -> str:
     text: str = page.evaluate("() => Reveal.getCurrentSlide().textContent")
     return text
@@ -69,7 +76,7 @@ def test_the_deck_follows_its_files_on_the_same_slide(
     started = time.monotonic()
     slides(toy, "Second, edited")
     page.wait_for_function(
-        "() => Reveal.getCurrentSlide().textContent.includes('Second, edited')",
+        SHOWS_EDITED,
         timeout=PATIENCE_MS,
     )
     print(f"heading on screen {time.monotonic() - started:.2f} s after the save")
@@ -136,7 +143,7 @@ def test_the_speaker_view_follows_a_rebuild(
 
     slides(toy, "Second, edited")
     page.wait_for_function(
-        "() => Reveal.getCurrentSlide().textContent.includes('Second, edited')",
+        SHOWS_EDITED,
         timeout=PATIENCE_MS,
     )
     # The reloaded deck finds its speaker view again, which shows the new slide.

@@ -4,7 +4,7 @@ import time
 
 
 def main() -> None:
-    time.sleep(1.5)
+    time.sleep(3.0)
     print("late hello")
 
 
