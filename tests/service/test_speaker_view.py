@@ -57,6 +57,20 @@ NOTES_PANE = """() => {
   };
 }"""
 
+# The labels and the layout menu reveal.js lays over the speaker view, against the
+# previews: none may hide a slide's title.
+OVERLAYS_ON_PREVIEWS = """() => {
+  const box = (node) => node.getBoundingClientRect();
+  const overlap = (a, b) =>
+    a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const previews = [...document.querySelectorAll('#current-slide iframe, #upcoming-slide iframe')]
+    .filter((node) => node.offsetParent !== null).map(box);
+  return [...document.querySelectorAll('.overlay-element, #speaker-layout')]
+    .filter((node) => node.offsetParent !== null)
+    .filter((node) => previews.some((preview) => overlap(box(node), preview)))
+    .map((node) => node.textContent.trim());
+}"""
+
 
 @pytest.fixture(scope="module")
 def deck(tmp_path_factory: pytest.TempPathFactory, mysql_url: str) -> Path:
@@ -159,3 +173,17 @@ def test_the_notes_pane_scrolls_inside_the_speaker_view(
     speaker.locator(".speaker-controls-notes .value").wait_for()
     pane = speaker.evaluate(NOTES_PANE)
     assert pane == {"scrolls": True, "inside": True, "wide": False, "pageScrolls": False}
+
+
+@pytest.mark.parametrize("layout", ["default", "wide", "tall"])
+def test_no_label_or_menu_covers_a_preview(
+    context: BrowserContext, deck_url: str, layout: str
+) -> None:
+    main = context.new_page()
+    stage.open_demo(main, deck_url, "late")
+    speaker, _current, _upcoming = open_speaker_view(main)
+    speaker.select_option(".speaker-layout-dropdown", layout)
+    speaker.wait_for_function(
+        "(layout) => document.body.dataset.speakerLayout === layout", arg=layout
+    )
+    assert speaker.evaluate(OVERLAYS_ON_PREVIEWS) == []
