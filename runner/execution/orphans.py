@@ -27,6 +27,8 @@ _PR_SET_PDEATHSIG = 1
 _PR_SET_CHILD_SUBREAPER = 36
 # A process being killed can fork first; a few passes catch its last children.
 _KILL_PASSES = 5
+# runner.settings.PROJECT_ROOT, computed here: importing the settings would load
+# pydantic into the fork server, and so into every run it forks.
 _PROJECT_ROOT = Path(__file__).resolve().parents[2]
 _TOKEN_LENGTH = 32  # uuid4().hex
 _PREFIX_LENGTH = 16
