@@ -23,8 +23,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, HTTPException
 from pydantic import BaseModel
 
-from demos.catalog import suggestion
 from runner.deck.excerpts import splice
+from runner.deck.slides import suggestion
 from runner.execution import processes
 from runner.execution.runs import Limits, Run
 from runner.service.authoring import AuthoringState

@@ -31,7 +31,7 @@ def slide_text() -> str:
 
 
 def test_no_code_cell_shows_the_talks_plumbing(code_cells: list[str]) -> None:
-    assert len(code_cells) == len(catalog.DEMOS)
+    assert len(code_cells) == len(catalog.demos())
     for source in code_cells:
         for name in PLUMBING:
             assert name not in source, f"{name!r} on a slide:\n{source}"

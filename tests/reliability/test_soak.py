@@ -147,7 +147,7 @@ async def _soak(url: str, plan: list[tuple[str, bool]], tally: Tally) -> None:
 def test_soak_leaves_nothing_behind_and_prints_what_python_prints(
     mysql_url: str, fork_server: bool, scale: Scale
 ) -> None:
-    modules = {demo.id: demo.module for demo in catalog.DEMOS if demo.id in DETERMINISTIC}
+    modules = {demo.id: demo.module for demo in catalog.demos() if demo.id in DETERMINISTIC}
     modules[TRICKLE] = TRICKLE_MODULE
     tally = Tally({demo_id: direct_run(module, mysql_url) for demo_id, module in modules.items()})
     plan = _plan(scale, seed=scale.runs)
