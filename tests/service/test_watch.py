@@ -111,6 +111,31 @@ def test_the_deck_follows_its_files_on_the_same_slide(
     page.close()
 
 
+def test_a_save_soon_after_a_slide_change_reloads_on_that_slide(
+    browser: Browser, toy: ToyDeck, watched: LiveRunner
+) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(f"{watched.url}/#/0/0")
+    page.wait_for_function("() => window.Reveal && Reveal.isReady()")
+    # reveal.js writes the hash at once only when it has not for a second: the
+    # first change is written, the second waits, and the save comes before it.
+    page.wait_for_timeout(1_200)
+    page.evaluate("() => Reveal.slide(0, 1)")
+    page.wait_for_function("() => location.hash === '#/0/1'")
+    page.evaluate("() => Reveal.slide(0, 2)")
+    page.wait_for_timeout(200)
+    assert page.evaluate("() => location.hash") == "#/0/1"  # the race, as the save meets it
+    slides(toy, "Second, edited")
+    page.wait_for_function(
+        "() => window.Reveal && Reveal.isReady() &&"
+        " document.querySelector('.slides').textContent.includes('Second, edited')",
+        timeout=PATIENCE_MS,
+    )
+    assert page.evaluate("() => Reveal.getIndices()")["v"] == 2
+    assert "Hello" in current_slide_text(page)
+    page.close()
+
+
 def test_without_authoring_the_page_asks_once_and_listens_to_nothing(
     browser: Browser, toy: ToyDeck
 ) -> None:
