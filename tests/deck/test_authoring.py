@@ -12,6 +12,8 @@ from runner.deck.builder import DeckError
 from tests.demos.test_talk_commands import talk
 from tests.harness.toy_deck import ToyDeck
 
+pytestmark = pytest.mark.fast
+
 WAVE = '''\
 """Wave at the audience.
 

@@ -12,6 +12,8 @@ from runner.deck import builder, recordings
 from runner.deck.builder import DeckError
 from tests.harness.toy_deck import ToyDeck
 
+pytestmark = pytest.mark.fast
+
 
 def build(toy: ToyDeck, **kw: bool) -> Path:
     return builder.build(slides_dir=toy.slides, build_dir=toy.build_dir, demos=toy.demos, **kw)
