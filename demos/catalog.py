@@ -209,7 +209,7 @@ def demos() -> tuple[Demo, ...]:
         return _cache[1]
     sources = _sources()
     stamp = _stamp(sources)
-    _cache = (stamp, discover())
+    _cache = (stamp, discover(SLIDES_DIR, DEMOS_DIR))
     return _cache[1]
 
 
