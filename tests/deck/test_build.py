@@ -163,7 +163,7 @@ def test_a_code_slide_renders_the_runner_contract(toy: ToyDeck) -> None:
     assert 'highlight hl-python3"' in demo["code"] and "to stderr" not in demo["code"]
     assert '<link rel="stylesheet" href="assets/deck.css">' in html
     assert '<link rel="stylesheet" href="assets/runner.css">' in html
-    assert '<script src="assets/runner.js" defer></script>' in html
+    assert '<script type="module" src="assets/runner.js"></script>' in html
 
 
 def test_the_page_loads_nothing_from_outside(toy: ToyDeck) -> None:
