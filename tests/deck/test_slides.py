@@ -125,26 +125,6 @@ def deck(toy: ToyDeck, text: str) -> list[tuple[str, str, str]]:
     return [(cell.kind, cell.slide_type, cell.source) for cell in cells]
 
 
-def test_headings_notes_and_a_code_slide_become_cells_of_their_types(toy: ToyDeck) -> None:
-    text = (
-        f"# Start\n\nOpening.\n\nNote: hi\n\n## Hello\n\n{toy.link('hello.py', 'greet')}\n"
-        "\nNote: run it\n\n---\n\nMore.\n"
-    )
-    assert deck(toy, text) == [
-        ("markdown", "slide", "# Start\n\nOpening."),
-        ("markdown", "notes", "hi"),
-        ("markdown", "subslide", "## Hello"),
-        ("code", "-", 'print("hello")\n'),
-        ("markdown", "notes", "run it"),
-        ("markdown", "subslide", "More."),
-    ]
-
-
-def test_a_fragment_marker_makes_the_next_block_a_fragment(toy: ToyDeck) -> None:
-    text = "# Start\n\nFirst.\n\n<!-- fragment -->\n\nSecond.\n\nThird.\n"
-    assert deck(toy, text)[1:] == [("markdown", "fragment", "Second."), ("markdown", "-", "Third.")]
-
-
 def test_a_demo_link_inside_a_fence_is_shown_as_text(toy: ToyDeck) -> None:
     text = f"# Start\n\n```md\n{toy.link('hello.py')}\n```\n\n## Hello\n\n{toy.link('hello.py')}\n"
     cells = deck(toy, text)
