@@ -129,6 +129,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Under `-m fast`, a test module that marks nothing fast is not even imported.
+
+    Collecting it would import Playwright, uvicorn and the app, only to deselect
+    every test in it; the logic tier pays for none of that.
+    """
+    if config.getoption("markexpr") != "fast" or collection_path.suffix != ".py":
+        return None
+    if not collection_path.name.startswith("test_"):
+        return None
+    return "mark.fast" not in collection_path.read_text(encoding="utf-8")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Leave out `large` tests unless --large: the long soak is opt-in, even in CI.
 
