@@ -168,20 +168,19 @@ def _check_flags(found: dict[str, Demo]) -> None:
             )
 
 
-# What the talk's demos were found from, with the modification times then, and them.
-_cache: tuple[tuple[tuple[str, int | None], ...], tuple[Demo, ...]] | None = (
-    None
-)
+# The files the talk's demos were found from, each with its modification time then.
+_Stamp = tuple[tuple[Path, int | None], ...]
+_cache: tuple[_Stamp, tuple[Demo, ...]] | None = None
 
 
-def _stamp(paths: Iterable[Path]) -> tuple[tuple[str, int | None], ...]:
+def _stamp(paths: Iterable[Path]) -> _Stamp:
     def mtime(path: Path) -> int | None:
         try:
             return path.stat().st_mtime_ns
         except FileNotFoundError:
             return None
 
-    return tuple((str(path), mtime(path)) for path in paths)
+    return tuple((path, mtime(path)) for path in paths)
 
 
 def _sources() -> list[Path]:
@@ -204,11 +203,12 @@ def demos() -> tuple[Demo, ...]:
     """The talk's demos, found again only when a file they were found from has changed."""
     global _cache
     if _cache is not None and _cache[0] == _stamp(
-        Path(p) for p, _ in _cache[0]
+        path for path, _ in _cache[0]
     ):
         return _cache[1]
-    sources = _sources()
-    stamp = _stamp(sources)
+    stamp = _stamp(
+        _sources()
+    )  # before reading: a save meanwhile is seen next time
     _cache = (stamp, discover(SLIDES_DIR, DEMOS_DIR))
     return _cache[1]
 
