@@ -116,21 +116,26 @@ class _Fences:
         return False
 
 
-def demo_links(path: Path) -> Iterator[tuple[int, re.Match[str]]]:
-    """(line number, LINK_LINE match) of each line outside fences that is only a demo link.
+def _demo_link(line: str, at: Location) -> re.Match[str] | None:
+    """The LINK_LINE match of a line outside fences that is only a demo link, else None.
 
-    A link to a .py file inside a paragraph is a mistake, refused here as ``read``
-    refuses it, so that the catalog and the build never disagree.
+    A link to a .py file inside a paragraph is a mistake, refused for the catalog
+    and the build alike, so that they never disagree.
     """
+    link = LINK_LINE.match(line.strip())
+    if link and is_code_link(link["target"]):
+        return link
+    if (problem := misplaced_link(line)) is not None:
+        raise DeckError(at, problem)
+    return None
+
+
+def demo_links(path: Path) -> Iterator[tuple[int, re.Match[str]]]:
+    """(line number, LINK_LINE match) of each demo link in a section, as ``read`` finds them."""
     fences = _Fences()
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if fences.inside(line):
-            continue
-        link = LINK_LINE.match(line.strip())
-        if link and is_code_link(link["target"]):
+        if not fences.inside(line) and (link := _demo_link(line, Location(path, number))):
             yield number, link
-        elif (problem := misplaced_link(line)) is not None:
-            raise DeckError(Location(path, number), problem)
 
 
 def suggestion(word: str, choices: Iterable[str]) -> str:
@@ -217,13 +222,10 @@ class _Section:
             self._flush()
             self.mode = "fragment"
             return
-        link = LINK_LINE.match(line.strip())
-        if link and is_code_link(link["target"]):
+        if link := _demo_link(line, self._at(number)):
             self._flush()
             self._code(number, link["target"], link["steps"])
             return
-        if (problem := misplaced_link(line)) is not None:
-            raise DeckError(self._at(number), problem)
         if not line.strip():
             if self.mode == "fragment" and self.buffer:
                 self._flush()
