@@ -34,6 +34,7 @@ FIREFOX_BRIDGE = Path(__file__).with_name("firefox_bridge.mjs")
 PUPPETEER = PROJECT_ROOT / "node_modules" / "puppeteer-core"
 MINIBROWSER_GLOB = "/usr/lib/*/webkit2gtk-4.*/MiniBrowser"
 ENGINES = ("chromium", "firefox", "webkit")
+VIEWPORT = "return [innerWidth, innerHeight]"
 
 
 class Window(Protocol):
@@ -334,13 +335,31 @@ class _WebKit:
 
     def open(self, url: str, width: int, height: int) -> Window:
         """The session's window, sized so that its viewport (not the window) is width x height."""
-        driver = self.driver
-        driver.switch_to.window(self.main_handle)
-        driver.set_window_rect(width=width, height=height)
-        inner = driver.execute_script("return [innerWidth, innerHeight]")
-        driver.set_window_rect(width=2 * width - inner[0], height=2 * height - inner[1])
-        driver.get(url)
+        self.driver.switch_to.window(self.main_handle)
+        self._size_viewport(width, height)
+        self.driver.get(url)
         return _SeleniumWindow(self, self.main_handle)
+
+    def _size_viewport(self, width: int, height: int) -> None:
+        """WebDriver sizes the window, toolbars and all, and WebKitGTK resizes it after
+        answering: grow it by what the viewport lacks, once the last resize has landed."""
+        driver, wanted = self.driver, [width, height]
+        inner = driver.execute_script(VIEWPORT)
+        for _ in range(5):
+            if inner == wanted:
+                return
+            rect = driver.get_window_rect()
+            driver.set_window_rect(
+                width=rect["width"] + width - inner[0], height=rect["height"] + height - inner[1]
+            )
+            before, deadline = inner, time.monotonic() + 2
+            while (inner := driver.execute_script(VIEWPORT)) == before:
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.05)
+            time.sleep(0.1)  # a resize can land in steps
+            inner = driver.execute_script(VIEWPORT)
+        raise AssertionError(f"WebKit's viewport stays {inner}, not {wanted}")
 
     def open_popup(self, window: Window, key: str) -> Window:
         assert isinstance(window, _SeleniumWindow)
