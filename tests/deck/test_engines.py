@@ -122,7 +122,8 @@ def test_every_slide_fits_with_its_recording(
 ) -> None:
     slides = deck.evaluate(WALK)
     assert len(slides) >= 20
-    assert {s["name"]: s["problems"] for s in slides if s["problems"]} == {}
+    problems = {s["name"]: s["problems"] for s in slides if s["problems"]}
+    assert problems == {}, f"{engine.name} {engine.version}"
     deck.evaluate(GO_TO_DEMO, "cpu-bound")
     wait_for(deck, SETTLED, '.demo[data-demo-id="cpu-bound"]')
     size = deck.evaluate("() => `${innerWidth}x${innerHeight}`")
