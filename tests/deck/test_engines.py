@@ -65,6 +65,7 @@ ENDED = """(id) => {
   return status && status.textContent;
 }"""
 STREAMED = "(first) => window.outputSeen.some((s) => s.live && !s.ended && s.text.includes(first))"
+PROBLEMS_HERE = "() => TalkFit.problems(Reveal.getCurrentSlide())"
 SPEAKER_VIEW_READY = "() => document.getElementById('talk-run-status') !== null"
 
 
@@ -140,13 +141,15 @@ def test_run_streams_and_ends_with_exit_0(
     deck.evaluate(WATCH_OUTPUT, demo_id)
     deck.click(run)
 
-    # Streamed: the first line is on the slide while the run still goes on.
+    # Streamed: the first line is on the slide while the run still goes on, and the
+    # slide still fits with Stop in place of Run.
     wait_for(deck, STREAMED, RUNS[demo_id])
+    assert deck.evaluate(PROBLEMS_HERE) == []
     size = deck.evaluate("() => `${innerWidth}x${innerHeight}`")
     shoot(deck, screenshots / f"{engine.name}-{size}-{demo_id}-running.png")
     status = wait_for(deck, ENDED, demo_id)
     assert status.startswith("exit 0 · "), status
-    assert deck.evaluate("() => TalkFit.problems(Reveal.getCurrentSlide())") == []
+    assert deck.evaluate(PROBLEMS_HERE) == []
 
 
 def test_speaker_view_opens_and_follows_the_deck(engine: Engine, deck: Window) -> None:
