@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import unavailable
 
 from runner.deck import builder
 from runner.service.app import create_app
+from tests.conftest import unavailable
 from tests.harness.engines import ENGINES, Engine, Window, launched, missing, wait_for
 from tests.harness.runner import LiveRunner, settings
 
