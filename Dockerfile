@@ -1,8 +1,9 @@
 # The runner with its deck: `docker compose up`, then open http://127.0.0.1:8000.
 #
 # reveal.js comes from npm in a Node stage (without the tests' dev dependencies);
-# only its installed files reach the runner image, which needs no Node at run time. The deck is built at image build,
-# so the container serves at once; `talk serve` rebuilds it if a source is newer.
+# only its installed files reach the runner image, which needs no Node at run time.
+# The deck is built at image build, so the container serves at once; `talk serve`
+# rebuilds it if a source is newer.
 
 FROM node:22-slim AS reveal
 WORKDIR /app
