@@ -52,6 +52,16 @@ class Cell:
     demo: DemoLink | None = None
     timing_s: int | None = None  # the slide's budget (runner.deck.pacing), on its first cell
 
+    @property
+    def section(self) -> str:
+        """The section file's name without ``.md``: ``05-async-sqlalchemy``."""
+        return self.location.path.stem
+
+    @property
+    def in_appendix(self) -> bool:
+        """A backup slide: after the closing slide, outside the talk's time and clicker path."""
+        return self.location.path.parent.name == APPENDIX_DIR
+
 
 @dataclass
 class Deck:
@@ -59,6 +69,7 @@ class Deck:
     pictures: dict[Path, str] = field(default_factory=dict)  # file on disk -> URL in the deck
 
 
+APPENDIX_DIR = "appendix"  # slides/appendix/NN-topic.md: backup slides after the closing one
 _TITLE = re.compile(r"^# (?P<title>\S.*)$")
 _HEADING = re.compile(r"^## \S")
 _MINUTES = re.compile(r"^<!--\s*minutes:.*-->$")
@@ -80,11 +91,11 @@ def read(slide_files: Iterable[Path], demos: Sequence[Demo], assets_dir: Path) -
 
 
 def section_files(slides_dir: Path) -> list[Path]:
-    """The section files in talk order: every Markdown file but the README."""
+    """The section files in talk order: every Markdown file but the README, then the appendix."""
     files = sorted(p for p in slides_dir.glob("*.md") if p.name.lower() != "readme.md")
     if not files:
         raise DeckError(Location(slides_dir, 0), "there are no slide files (NN-topic.md) here")
-    return files
+    return files + sorted((slides_dir / APPENDIX_DIR).glob("*.md"))
 
 
 class _Section:
