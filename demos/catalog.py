@@ -137,7 +137,9 @@ def misplaced_link(line: str) -> str | None:
 def section_files(slides_dir: Path) -> list[Path]:
     """The section files in talk order: every Markdown file but the README,
     then the appendix's (slides/appendix/, backup slides after the closing one)."""
-    core = (p for p in slides_dir.glob("*.md") if p.name.lower() != "readme.md")
+    core = (
+        p for p in slides_dir.glob("*.md") if p.name.lower() != "readme.md"
+    )
     return sorted(core) + sorted((slides_dir / "appendix").glob("*.md"))
 
 

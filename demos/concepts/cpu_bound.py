@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
+# region slide
 CHUNKS = 4
 CHUNK_SIZE = 4_000_000
 
@@ -26,7 +27,6 @@ def sum_of_squares(n: int) -> int:
     return sum(i * i for i in range(n))
 
 
-# region slide
 def sequential() -> None:
     for _ in range(CHUNKS):
         sum_of_squares(CHUNK_SIZE)

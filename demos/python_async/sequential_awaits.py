@@ -4,6 +4,7 @@ Each ``await`` waits for its coroutine to finish before the next one starts,
 so three one-second waits add up. Look at "It took 3.0... seconds".
 """
 
+# region slide
 import asyncio
 import time
 
@@ -23,20 +24,14 @@ async def me_third() -> str:
     return "And finally me!"
 
 
-# region slide
 async def main() -> None:
     start = time.perf_counter()
-
     first_result = await me_first()
     second_result = await me_second()
     third_result = await me_third()
-
     elapsed = time.perf_counter() - start
     print(f"It took {elapsed:.3f} seconds to complete all operations\n")
-
-    print(first_result)
-    print(second_result)
-    print(third_result)
+    print(first_result, second_result, third_result, sep="\n")
 
 
 # endregion

@@ -11,6 +11,7 @@ import asyncio
 import time
 
 
+# region slide
 async def wait_and_say(seconds: float, message: str) -> str:
     await asyncio.sleep(seconds)
     return message
@@ -22,7 +23,6 @@ async def fail_after(seconds: float) -> None:
 
 
 async def main() -> None:
-    # region slide
     start = time.perf_counter()
     async with asyncio.TaskGroup() as group:
         first = group.create_task(wait_and_say(1, "I'm first!"))
@@ -40,7 +40,9 @@ async def main() -> None:
     except* ValueError as errors:
         print(f"\nTaskGroup raised: {errors.exceptions[0]!r}")
         print(f"the slow sibling was cancelled: {slow.cancelled()}")
-    # endregion
+
+
+# endregion
 
 
 if __name__ == "__main__":

@@ -1,9 +1,10 @@
-"""A session per task: async_sessionmaker, and concurrent tasks just work.
+"""A session per task: each task's commit and rollback are its own.
 
 ``async_sessionmaker`` is a factory bound to the engine; each task opens its
-own ``AsyncSession``, so each unit of work has its own connection from the
-pool and the tasks really run at once. Look at the three titles, in order,
-where shared_session_naive.py got errors.
+own ``AsyncSession``, so each has its own transaction and connection. Task
+2's rollback undoes only task 2's work, and task 1's rename is committed, on
+a cold pool and on a warm one. Look at "in the database": the new title,
+where shared_session_naive.py lost it. (The demo puts the old title back.)
 """
 
 import asyncio
@@ -18,15 +19,22 @@ from demos.connection import redirected  # OMIT
 from demos.sqlalchemy_async.models import Todo
 
 create_async_engine = redirected(create_async_engine)  # OMIT
+Sessions = async_sessionmaker[AsyncSession]
 
 
 # region slide
-async def title_of(
-    session_maker: async_sessionmaker[AsyncSession], todo_id: int
-) -> str:
+async def rename(session_maker: Sessions) -> None:
     async with session_maker() as session:  # this task's own session
-        todo = await session.get_one(Todo, todo_id)
-        return todo.title
+        todo = await session.get_one(Todo, 1)
+        todo.title = "Renamed by task 1"
+        await session.commit()
+    print("task 1: renamed and committed")
+
+
+async def give_up(session_maker: Sessions) -> None:
+    async with session_maker() as session:  # and this one's
+        await session.rollback()
+    print("task 2: rolled back")
 
 
 async def main() -> None:
@@ -34,15 +42,15 @@ async def main() -> None:
         "mysql+aiomysql://root:example@localhost/exampledb"
     )
     session_maker = async_sessionmaker(engine)
-
-    titles = await asyncio.gather(
-        *(title_of(session_maker, todo_id) for todo_id in (1, 2, 3))
-    )
-    for title in titles:
-        print(f"ok: {title}")
-    # endregion
-
+    for pool in ("cold", "warm"):
+        await asyncio.gather(rename(session_maker), give_up(session_maker))
+        async with session_maker() as session:
+            todo = await session.get_one(Todo, 1)
+            print(f"{pool} pool, in the database: {todo.title!r}")
+            todo.title = "Write the talk outline"  # OMIT
+            await session.commit()  # OMIT
     await engine.dispose()
+    # endregion
 
 
 if __name__ == "__main__":

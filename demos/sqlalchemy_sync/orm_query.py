@@ -17,6 +17,7 @@ from demos.connection import redirected  # OMIT
 create_engine = redirected(create_engine)  # OMIT
 
 
+# region slide
 # Create an object mapping to the database schema
 class Base(DeclarativeBase):
     pass
@@ -33,29 +34,23 @@ class Todo(Base):
 
 def main() -> None:
     mysql_engine = create_engine(
-        "mysql+pymysql://root:example@localhost/exampledb",
-        pool_recycle=3600,
-        pool_size=5,
-        echo=False,
+        "mysql+pymysql://root:example@localhost/exampledb"
     )
     # Generate sessions, which manage persistence for ORM-mapped objects
     session_maker = sessionmaker(bind=mysql_engine)
 
-    # region slide
-    # Select 3 entities
     with session_maker() as session:
+        # Select 3 entities
         todos = session.scalars(select(Todo).order_by(Todo.id).limit(3))
         for todo in todos:
             where = f"A todo with id {todo.id} and priority {todo.priority}"
             print(f"{where}: {todo.title}")
 
-    # Find the total number of entities in the DB
-    with session_maker() as session:
+        # Find the total number of entities in the DB
         count = select(func.count()).select_from(Todo)
         number_of_todos = session.scalar(count)
         print(f"\nThere are {number_of_todos} todo entities in the database")
     # endregion
-
     mysql_engine.dispose()
 
 
