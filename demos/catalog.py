@@ -29,10 +29,12 @@ FLAGS: dict[str, frozenset[str]] = {
         "cpu-bound",
         "sequential-awaits",
         "gather",
+        "create-task",
         "task-group",
         "blocking-call-naive",
         "blocking-call-fixed",
         "payoff",
+        "query-timeout",
     )
 }
 KNOWN_FLAGS = frozenset({"timing_sensitive"})

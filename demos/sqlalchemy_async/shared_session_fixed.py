@@ -19,11 +19,10 @@ from demos.connection import redirected  # OMIT
 from demos.sqlalchemy_async.models import Todo
 
 create_async_engine = redirected(create_async_engine)  # OMIT
-Sessions = async_sessionmaker[AsyncSession]
 
 
 # region slide
-async def rename(session_maker: Sessions) -> None:
+async def rename(session_maker: async_sessionmaker[AsyncSession]) -> None:
     async with session_maker() as session:  # this task's own session
         todo = await session.get_one(Todo, 1)
         todo.title = "Renamed by task 1"
@@ -31,7 +30,7 @@ async def rename(session_maker: Sessions) -> None:
     print("task 1: renamed and committed")
 
 
-async def give_up(session_maker: Sessions) -> None:
+async def give_up(session_maker: async_sessionmaker[AsyncSession]) -> None:
     async with session_maker() as session:  # and this one's
         await session.rollback()
     print("task 2: rolled back")
