@@ -21,23 +21,29 @@ DEMOS_DIR = Path(__file__).resolve().parent
 SLIDES_DIR = DEMOS_DIR.parent / "slides"
 
 # Per-demo flags the sources cannot say, by id. The build refuses an id no slide shows.
+# timing_sensitive: what it prints is a time, so it runs alone; writes: it changes
+# rows other demos read, if only for a moment, so it runs alone too.
 FLAGS: dict[str, frozenset[str]] = {
-    demo_id: frozenset(
-        {"timing_sensitive"}
-    )  # what it prints is a time: recorded alone
-    for demo_id in (
-        "cpu-bound",
-        "sequential-awaits",
-        "gather",
-        "create-task",
-        "task-group",
-        "blocking-call-naive",
-        "blocking-call-fixed",
-        "payoff",
-        "query-timeout",
-    )
+    **{
+        demo_id: frozenset({"timing_sensitive"})
+        for demo_id in (
+            "cpu-bound",
+            "sequential-awaits",
+            "gather",
+            "create-task",
+            "task-group",
+            "blocking-call-naive",
+            "blocking-call-fixed",
+            "payoff",
+            "query-timeout",
+        )
+    },
+    **{
+        demo_id: frozenset({"writes"})
+        for demo_id in ("shared-session-naive", "shared-session-fixed")
+    },
 }
-KNOWN_FLAGS = frozenset({"timing_sensitive"})
+KNOWN_FLAGS = frozenset({"timing_sensitive", "writes"})
 
 # A demo link alone on its line, optionally followed by the steps to highlight.
 LINK_LINE = re.compile(
@@ -90,6 +96,11 @@ class Demo:
     @property
     def timing_sensitive(self) -> bool:
         return "timing_sensitive" in self.flags
+
+    @property
+    def runs_alone(self) -> bool:
+        """Run with no other demo beside it: it prints a time, or changes rows."""
+        return bool(self.flags & KNOWN_FLAGS)
 
 
 def is_code_link(target: str) -> bool:
