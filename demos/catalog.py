@@ -31,7 +31,6 @@ FLAGS: dict[str, frozenset[str]] = {
             "sequential-awaits",
             "gather",
             "create-task",
-            "task-group",
             "blocking-call-naive",
             "blocking-call-fixed",
             "payoff",

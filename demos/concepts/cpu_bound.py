@@ -16,11 +16,17 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import (
+    Executor,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+)
 
-# region slide
 CHUNKS = 4
 CHUNK_SIZE = 4_000_000
+
+
+# region slide
 
 
 def sum_of_squares(n: int) -> int:
@@ -32,13 +38,8 @@ def sequential() -> None:
         sum_of_squares(CHUNK_SIZE)
 
 
-def on_threads() -> None:
-    with ThreadPoolExecutor(CHUNKS) as pool:
-        list(pool.map(sum_of_squares, [CHUNK_SIZE] * CHUNKS))
-
-
-def on_processes() -> None:
-    with ProcessPoolExecutor(CHUNKS) as pool:
+def on_pool(pool_type: type[Executor]) -> None:  # threads, or processes
+    with pool_type(CHUNKS) as pool:
         list(pool.map(sum_of_squares, [CHUNK_SIZE] * CHUNKS))
 
 
@@ -76,8 +77,8 @@ def main() -> None:
     cores = getattr(os, "process_cpu_count", os.cpu_count)()  # 3.13+: usable
     print(f"GIL enabled: {gil}, cores: {cores}\n")
     timed("sequential", sequential)
-    timed("threads", on_threads)
-    timed("processes", on_processes)
+    timed("threads", lambda: on_pool(ThreadPoolExecutor))
+    timed("processes", lambda: on_pool(ProcessPoolExecutor))
     timed("asyncio tasks", as_asyncio_tasks)
 
 

@@ -4,11 +4,11 @@ Each ``await`` waits for its coroutine to finish before the next one starts,
 so three one-second waits add up. Look at "It took 3.0... seconds".
 """
 
-# region slide
 import asyncio
 import time
 
 
+# region slide
 async def me_first() -> str:
     await asyncio.sleep(1)
     return "I'm first!"

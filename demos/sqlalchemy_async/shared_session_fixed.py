@@ -9,6 +9,7 @@ where shared_session_naive.py lost it. (The demo puts the old title back.)
 
 import asyncio
 
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import (
     AsyncSession,
     async_sessionmaker,
@@ -22,34 +23,41 @@ create_async_engine = redirected(create_async_engine)  # OMIT
 
 
 # region slide
-async def rename(session_maker: async_sessionmaker[AsyncSession]) -> None:
+Sessions = async_sessionmaker[AsyncSession]
+
+
+async def rename(session_maker: Sessions) -> None:
     async with session_maker() as session:  # this task's own session
         todo = await session.get_one(Todo, 1)
         todo.title = "Renamed by task 1"
         await session.commit()
-    print("task 1: renamed and committed")
 
 
-async def give_up(session_maker: async_sessionmaker[AsyncSession]) -> None:
-    async with session_maker() as session:  # and this one's
+async def give_up(session_maker: Sessions) -> None:
+    async with session_maker() as session:  # and this task's
         await session.rollback()
-    print("task 2: rolled back")
+
+
+async def story(session_maker: Sessions, pool: str) -> None:
+    await asyncio.gather(rename(session_maker), give_up(session_maker))
+    async with session_maker() as session:
+        title = await session.scalar(select(Todo.title).where(Todo.id == 1))
+    print(f"{pool} pool: no error; in the database: {title!r}")
+    # endregion
 
 
 async def main() -> None:
     engine = create_async_engine(
         "mysql+aiomysql://root:example@localhost/exampledb"
     )
-    session_maker = async_sessionmaker(engine)
+    session_maker = async_sessionmaker(engine)  # share this, not a session
     for pool in ("cold", "warm"):
-        await asyncio.gather(rename(session_maker), give_up(session_maker))
-        async with session_maker() as session:
-            todo = await session.get_one(Todo, 1)
-            print(f"{pool} pool, in the database: {todo.title!r}")
-            todo.title = "Write the talk outline"  # OMIT
-            await session.commit()  # OMIT
+        await story(session_maker, pool)
+        async with session_maker.begin() as session:  # put the title back
+            old_title = "Write the talk outline"
+            put_back = update(Todo).where(Todo.id == 1).values(title=old_title)
+            await session.execute(put_back)
     await engine.dispose()
-    # endregion
 
 
 if __name__ == "__main__":

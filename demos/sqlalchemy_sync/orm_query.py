@@ -1,38 +1,22 @@
-"""The ORM: a Todo class, three todos, then how many there are.
+"""The ORM: three todos, then how many there are, through the Todo class.
 
-The talk's model and queries, in SQLAlchemy 2.x form. ``declarative_base``
-moved from ``sqlalchemy.ext.declarative`` (deprecated since 2.0, still
-importable with a ``MovedIn20Warning``) to ``sqlalchemy.orm``, where a
-``DeclarativeBase`` subclass is the 2.x way; typed ``Mapped[...]`` attributes with
-``mapped_column`` replace ``Column``; ``session.query`` is legacy, so queries
-are ``select()`` statements run by ``session.scalars`` / ``scalar``, and the
-count is ``func.count()``. Look at three todos, then "There are 20 ...".
+The talk's queries, in SQLAlchemy 2.x form, on the Todo class of
+todo_model.py. ``session.query`` is legacy in 2.x, so queries are
+``select()`` statements run by ``session.scalars`` / ``scalar``, and the count
+is ``func.count()``. Look at three todos, then "There are 20 ...".
 """
 
 from sqlalchemy import create_engine, func, select
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
+from sqlalchemy.orm import sessionmaker
 
 from demos.connection import redirected  # OMIT
+from demos.sqlalchemy_sync.todo_model import Todo
 
 create_engine = redirected(create_engine)  # OMIT
 
 
-# region slide
-# Create an object mapping to the database schema
-class Base(DeclarativeBase):
-    pass
-
-
-class Todo(Base):
-    __tablename__ = "todo"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    title: Mapped[str]
-    description: Mapped[str]
-    priority: Mapped[int]
-
-
 def main() -> None:
+    # region slide
     mysql_engine = create_engine(
         "mysql+pymysql://root:example@localhost/exampledb"
     )
