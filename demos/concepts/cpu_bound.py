@@ -5,10 +5,11 @@ as asyncio tasks. Each line gives the wall time and how many cores were busy
 on average (CPU seconds, ours and our children's, per wall second). Threads
 and tasks keep one core busy, like the sequential run: the GIL lets one
 thread run Python at a time, and the event loop runs one task at a time
-anyway. Processes each have their own interpreter and GIL, so they keep every
-core busy: on 2 cores, about 2, and about half the time when nothing else
-runs. Look at the first line, whether this Python has a GIL (free-threaded
-3.13t may not) and how many cores it may use, then at "cores busy".
+anyway. Processes each have their own interpreter and GIL, so they can keep
+every core busy: on 2 cores, about 2, and about half the time when nothing
+else runs. Look at the first line, whether this Python has a GIL (a
+free-threaded build may not) and how many cores it may use, then at "cores
+busy".
 """
 
 import asyncio

@@ -1,4 +1,4 @@
-"""asyncio.TaskGroup: the same three waits, about 1 s, and structured.
+"""asyncio.TaskGroup: tasks that end with their block, and fail together.
 
 A ``TaskGroup`` (Python 3.11+) runs its tasks concurrently like ``gather``,
 and adds structured concurrency: no task outlives the ``async with`` block,

@@ -1,8 +1,8 @@
-"""Loading a relationship under asyncio: selectinload, or awaitable_attrs.
+"""Relationships under asyncio: selectinload, awaitable_attrs, raiseload.
 
-Two fixes for lazy_load_naive.py. ``selectinload(Todo.steps)`` loads the
-steps eagerly, in a second SELECT awaited with the query, so ``todo.steps``
-is plain data afterwards. When you only sometimes need them,
+Two fixes for lazy_load_naive.py, and a guard. ``selectinload(Todo.steps)``
+loads the steps eagerly, in a second SELECT awaited with the query, so
+``todo.steps`` is plain data afterwards. When you only sometimes need them,
 ``await todo.awaitable_attrs.steps`` (from ``AsyncAttrs`` on the models'
 Base) runs the lazy load as an awaitable. And ``raiseload`` (or
 ``lazy="raise"`` on the relationship) turns a load you forgot into an

@@ -4,7 +4,7 @@ In sync code, touching ``todo.steps`` quietly runs a SELECT. Under asyncio an
 attribute access cannot be awaited, so SQLAlchemy cannot do that I/O there
 and raises ``MissingGreenlet`` instead. Look at the todo's title (loaded with
 it), then the error when its steps are touched; lazy_load_fixed.py shows two
-ways to load them.
+ways to load them, and how to make a forgotten load fail loudly.
 """
 
 import asyncio
