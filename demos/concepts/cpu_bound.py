@@ -39,7 +39,7 @@ def sequential() -> None:
         sum_of_squares(CHUNK_SIZE)
 
 
-def on_pool(pool_type: type[Executor]) -> None:  # threads, or processes
+def on_pool(pool_type: Callable[[int], Executor]) -> None:
     with pool_type(CHUNKS) as pool:
         list(pool.map(sum_of_squares, [CHUNK_SIZE] * CHUNKS))
 

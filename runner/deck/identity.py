@@ -67,9 +67,7 @@ def slot(slides_dir: Path) -> Slot:
         raise DeckError(Location(path, 1), "slot_minutes must be a positive number of minutes")
     shares = values.get("sections", {})
     if not isinstance(shares, dict) or not all(_positive(v) for v in shares.values()):
-        raise DeckError(
-            Location(path, 1), "[sections] gives each section file's share in minutes"
-        )
+        raise DeckError(Location(path, 1), "[sections] gives each section file's share in minutes")
     if minutes is not None and sum(shares.values()) > minutes:
         raise DeckError(
             Location(path, 1),

@@ -76,7 +76,7 @@ def check(result: Pace, slot: Slot, slides_dir: Path) -> None:
     """
     if slot.minutes is None:
         return
-    over = [
+    over: list[tuple[str, int, float | None]] = [
         (name, seconds, slot.shares[name])
         for name, seconds in result.sections_s.items()
         if name in slot.shares and seconds > slot.shares[name] * 60
@@ -109,9 +109,7 @@ def _seconds(cell: Cell, recorded: Mapping[str, Recording]) -> float:
     return 0.0
 
 
-def planned(
-    slides_dir: Path, demos: Sequence[Demo], assets_dir: Path, build_dir: Path
-) -> Pace:
+def planned(slides_dir: Path, demos: Sequence[Demo], assets_dir: Path, build_dir: Path) -> Pace:
     """The pace the build gives the slides as they are now, with the recordings it would use.
 
     What `talk doctor` holds each demo to, asked here rather than read back out of

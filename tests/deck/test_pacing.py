@@ -14,7 +14,7 @@ from runner.deck import builder
 from runner.deck.builder import DeckError
 from tests.harness.toy_deck import ToyDeck
 
-SLOT = 'slot_minutes = 3\n\n[sections]\n01-first = 2\n02-second = 1\n'
+SLOT = "slot_minutes = 3\n\n[sections]\n01-first = 2\n02-second = 1\n"
 
 
 def build(toy: ToyDeck) -> Path:
