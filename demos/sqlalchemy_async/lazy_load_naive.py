@@ -11,7 +11,7 @@ import asyncio
 import gc
 import warnings
 
-from sqlalchemy.exc import StatementError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from demos.connection import redirected  # OMIT
@@ -32,8 +32,9 @@ async def main() -> None:
         print(f"todo {todo.id}: {todo.title}")
         try:
             print(todo.steps)  # a lazy load: needs I/O, not awaited
-        except StatementError as error:  # it wraps the MissingGreenlet
-            print(f"{type(error.orig).__name__}: {error.orig}")
+        except SQLAlchemyError as error:  # MissingGreenlet, perhaps wrapped
+            cause = getattr(error, "orig", error)
+            print(f"{type(cause).__name__}: {cause}")
     # endregion
 
     await engine.dispose()
