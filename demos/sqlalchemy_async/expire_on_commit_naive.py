@@ -35,8 +35,8 @@ async def main() -> None:
         try:
             print(f"after commit: {todo.title}")  # a SELECT, not awaited
         except SQLAlchemyError as error:  # MissingGreenlet, perhaps wrapped
-            cause = getattr(error, "orig", error)
-            print(f"after commit: {type(cause).__name__}: {cause}")
+            error = getattr(error, "orig", error)
+            print(f"after commit: {type(error).__name__}: {error}")
     # endregion
 
     await engine.dispose()

@@ -33,8 +33,8 @@ async def main() -> None:
         try:
             print(todo.steps)  # a lazy load: needs I/O, not awaited
         except SQLAlchemyError as error:  # MissingGreenlet, perhaps wrapped
-            cause = getattr(error, "orig", error)
-            print(f"{type(cause).__name__}: {cause}")
+            error = getattr(error, "orig", error)
+            print(f"{type(error).__name__}: {error}")
     # endregion
 
     await engine.dispose()
