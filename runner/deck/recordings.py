@@ -105,8 +105,8 @@ def record(demos: Sequence[Demo], settings: Settings | None = None) -> dict[str,
 
 
 def runs_alone(demo: Demo) -> bool:
-    """Whether the demo is recorded with nothing else running: what it prints is a timing."""
-    return demo.timing_sensitive
+    """Whether the demo is recorded with nothing else running: it prints a time, or writes."""
+    return demo.runs_alone
 
 
 async def _record_all(demos: Sequence[Demo], settings: Settings) -> dict[str, Recording]:

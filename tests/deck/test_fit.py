@@ -17,8 +17,10 @@ pytestmark = pytest.mark.browser
 VIEWPORTS = [(1280, 720), (1024, 768)]
 MIN_CODE_PX = 20  # on screen at 1280x720: legible from the back of the room
 
-# Every slide in turn, shown as the audience sees it, with what fit.js finds wrong.
-WALK = """() => Reveal.getSlides().map((slide) => {
+# Every slide in turn, the appendix's included (Reveal.getSlides() leaves its uncounted
+# slides out), shown as the audience sees it, with what fit.js finds wrong.
+WALK = """() => [...document.querySelectorAll('.reveal .slides section:not(.stack)')]
+  .map((slide) => {
   const where = Reveal.getIndices(slide);
   Reveal.slide(where.h, where.v);
   const code = slide.querySelector('.demo .highlight pre');

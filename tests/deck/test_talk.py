@@ -103,20 +103,25 @@ def test_every_catalog_demo_is_shown_by_exactly_one_code_slide(talk: Path) -> No
     assert shown == Counter(catalog.ids())
 
 
-def test_every_slide_has_a_budget_and_the_advertised_length_is_their_sum(talk: Path) -> None:
+def test_every_slide_has_a_budget_and_the_advertised_length_is_the_cores(talk: Path) -> None:
     html = talk.read_text()
-    budgets = [int(t) for t in re.findall(r'<section[^>]* data-timing="(\d+)"', html)]
-    assert len(budgets) == html.count("<section") - html.count("<section>\n<section")
+    core, _, backup = html.partition('<section data-visibility="uncounted">')
+    budgets = [int(t) for t in re.findall(r'<section[^>]* data-timing="(\d+)"', core)]
+    assert len(budgets) == core.count("<section") - core.count("<section>\n<section")
     total = int(re.findall(r'"totalTime": (\d+)', html)[0])
     assert all(b > 0 for b in budgets) and sum(budgets) == total
     advertised = {int(n) for n in re.findall(r"about (\d+) minutes", html)}
     assert advertised == {round(total / 60)}
+    assert total <= identity.slot(builder.SLIDES_DIR).minutes * 60  # type: ignore[operator]
+    assert backup, "the talk has an appendix after its closing slide"
 
 
 def test_the_title_and_closing_slides_say_who_when_where_from_talk_toml(talk: Path) -> None:
     who = identity.load(builder.SLIDES_DIR)
     slides = re.split(r"<section[ >]", talk.read_text())
-    for slide in (slides[2], slides[-1]):
+    closing = next(i for i, slide in enumerate(slides) if "talk-closing" in slide)
+    assert "Thank you!" in slides[closing]
+    for slide in (slides[2], slides[closing]):
         assert 'class="talk-identity"' in slide
         for value in (who.speaker, who.date, who.venue, who.repository):
             assert html.escape(value) in slide
