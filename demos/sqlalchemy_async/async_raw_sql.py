@@ -2,7 +2,7 @@
 
 The raw SQL of the sync section, awaited. ``:priority`` is a bound parameter.
 aiomysql and PyMySQL do not send it apart from the SQL: they escape the value
-and quote it into the statement on the client, so what a user types arrives
+and write it into the statement on the client, so what a user types arrives
 as data, never as SQL. Look at the priority-1 todos, in id order.
 """
 
