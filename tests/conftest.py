@@ -20,7 +20,12 @@ from demos.connection import configured_server
 from runner import database
 from runner.settings import TALK_URL
 
-pytest_plugins = ["tests.harness.fixtures", "tests.harness.toy_deck"]
+pytest_plugins = [
+    "tests.harness.fixtures",
+    "tests.harness.toy_deck",
+    "tests.harness.recorded_talk",
+    "tests.harness.stage",
+]
 
 # Where a newcomer's MySQL is: the one TALK_DATABASE_URL names, else the talk's own
 # (docker compose), else a local server's passwordless root (our machines' MariaDB).

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from runner.deck import builder
 from runner.service.app import create_app
 from tests.harness.runner import LiveRunner
 
@@ -40,15 +39,10 @@ PROBLEMS_HERE = "() => TalkFit.problems(Reveal.getCurrentSlide())"
 
 
 @pytest.fixture(scope="module")
-def deck_dir(tmp_path_factory: pytest.TempPathFactory, mysql_url: str) -> Path:
-    """The talk with every demo's recording, as it is presented."""
-    return builder.build(build_dir=tmp_path_factory.mktemp("deck"), record=True).parent
-
-
-@pytest.fixture(scope="module")
-def served(deck_dir: Path) -> Iterator[str]:
-    """The deck with its runner, so Run streams live output into the slides."""
-    with LiveRunner(create_app(deck_dir=deck_dir)) as runner:
+def served(recorded_talk: Path) -> Iterator[str]:
+    """The talk with every demo's recording, as it is presented, with its runner, so Run
+    streams live output into the slides."""
+    with LiveRunner(create_app(deck_dir=recorded_talk)) as runner:
         yield runner.url + "/"
 
 

@@ -5,13 +5,18 @@ database), one that prints only after a pause, one that pauses mid-line, and
 the floods of the rendering benchmark plus an endless one. gather,
 engine-connect and late are recorded, so a test can see what happens to a
 recording.
+
+One deck, one runner serving it and the page fixture are shared by every test
+module that runs demos on the stage (fixtures of a pytest plugin: tests/conftest.py
+loads this module); a test that needs other settings serves the deck again.
 """
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from playwright.sync_api import Page
+import pytest
+from playwright.sync_api import Browser, Page
 
 from benchmarks import stage_deck
 from benchmarks.live_server import BENCH_DEMOS
@@ -49,6 +54,27 @@ def serving(deck: Path, database_url: str, **overrides: object) -> Iterator[str]
     )
     with LiveRunner(app) as runner:
         yield runner.url + "/"
+
+
+@pytest.fixture(scope="session")
+def stage_dir(tmp_path_factory: pytest.TempPathFactory, mysql_url: str) -> Path:
+    """The stage deck's build folder, built and recorded once per test run."""
+    return build(tmp_path_factory.mktemp("stage"))
+
+
+@pytest.fixture(scope="session")
+def stage_url(stage_dir: Path, mysql_url: str) -> Iterator[str]:
+    """The stage deck's URL, served by one runner on the test database for the whole run."""
+    with serving(stage_dir, mysql_url) as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A page of its own for each test, the size of the projector's picture."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    yield context.new_page()
+    context.close()
 
 
 def open_demo(page: Page, url: str, demo_id: str) -> int:
