@@ -78,11 +78,22 @@ def open_speaker_view(main: Page) -> tuple[Page, Frame, Frame]:
         "() => document.getElementById('talk-speaker-css') && "
         "document.getElementById('talk-run-status')"
     )
-    current = next(f for f in speaker.frames if "postMessageEvents=true" in f.url)
-    upcoming = next(f for f in speaker.frames if "controls=false" in f.url)
+    current = preview(speaker, "postMessageEvents=true")
+    upcoming = preview(speaker, "controls=false")
     for frame in (current, upcoming):
         frame.wait_for_function("() => window.Reveal && Reveal.isReady() && window.talkRunner")
     return speaker, current, upcoming
+
+
+def preview(speaker: Page, marker: str) -> Frame:
+    """The preview frame whose URL holds marker, once it has navigated there (on a busy
+    machine, the speaker view's own scripts can be ready before its frames are)."""
+    for _ in range(200):
+        found = next((f for f in speaker.frames if marker in f.url), None)
+        if found is not None:
+            return found
+        speaker.wait_for_timeout(50)  # lets Playwright take in the frames' navigations
+    raise AssertionError(f"no preview frame at a URL with {marker} in 10 s")
 
 
 def test_r_in_the_speaker_view_runs_the_demo_on_the_main_deck_and_mirrors_it(
