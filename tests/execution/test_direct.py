@@ -1,8 +1,9 @@
 """One way to run a demo: `talk run`, `talk build --record` and the runner print the same.
 
 Compared on a few demos that between them take every turn a run can take. Every demo
-of the talk still runs through each path once per test run: recorded with the talk
-(tests/demos checks what each printed) and through the runner (tests/deck/test_fit.py).
+of the talk still runs once per test run both ways a run is made: recorded with the
+talk, as `talk run` runs it (tests/demos checks what each printed), and through the
+runner (tests/deck/test_fit.py).
 """
 
 import os
