@@ -1,8 +1,9 @@
 """Every demo run for real, shared per session: runs by id, per backend.
 
-On MySQL/MariaDB they are the recorded talk's runs (tests/harness/recorded_talk.py),
-made through the same run path as `talk run`: every demo runs once per test run
-there, and its output is checked here. On SQLite they run here, as ``python -m``.
+The runs are recordings, made as `talk build --record` and `talk run` make them (in
+talk order, the timing demos alone). On MySQL/MariaDB they are the recorded talk's
+(tests/harness/recorded_talk.py): every demo runs once per test run, and what it
+printed is checked here. The database demos are recorded on SQLite here.
 """
 
 from pathlib import Path
@@ -11,25 +12,25 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from demos import catalog
-from demos.connection import ENV_VAR
 from runner.deck import recordings
-from tests.harness.demo_runs import DemoRun, run_all
+from runner.settings import Settings
+from tests.harness.demo_runs import DemoRun
 
 
-def recorded_runs(build_dir: Path) -> dict[str, DemoRun]:
-    """What each demo printed when the talk was recorded, by id."""
+def as_runs(made: dict[str, recordings.Recording]) -> dict[str, DemoRun]:
+    """Each recording as the run it was, by id."""
     runs = {}
-    for demo_id, made in recordings.load(build_dir).items():
-        stdout = "".join(text for name, text in made.streams if name == "stdout")
-        stderr = "".join(text for name, text in made.streams if name == "stderr")
-        runs[demo_id] = DemoRun(made.returncode, stdout, stderr, made.elapsed_s)
+    for demo_id, recording in made.items():
+        stdout = "".join(text for name, text in recording.streams if name == "stdout")
+        stderr = "".join(text for name, text in recording.streams if name == "stderr")
+        runs[demo_id] = DemoRun(recording.returncode, stdout, stderr, recording.elapsed_s)
     return runs
 
 
 @pytest.fixture(scope="session")
 def plain_runs(recorded_talk: Path) -> dict[str, DemoRun]:
     """The demos that need no database, by id."""
-    recorded = recorded_runs(recorded_talk)
+    recorded = as_runs(recordings.load(recorded_talk))
     return {d.id: recorded[d.id] for d in catalog.DEMOS if not d.needs_database}
 
 
@@ -45,6 +46,6 @@ def database_runs(backend_url: str, request: pytest.FixtureRequest) -> dict[str,
     """The database demos, by id, against backend_url."""
     demos = [d for d in catalog.DEMOS if d.needs_database]
     if make_url(backend_url).get_backend_name() == "sqlite":
-        return run_all(demos, {ENV_VAR: backend_url})
-    recorded = recorded_runs(request.getfixturevalue("recorded_talk"))
+        return as_runs(recordings.record(demos, Settings(database_url=backend_url)))
+    recorded = as_runs(recordings.load(request.getfixturevalue("recorded_talk")))
     return {d.id: recorded[d.id] for d in demos}

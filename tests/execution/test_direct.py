@@ -16,7 +16,6 @@ from runner import database
 from runner.deck import recordings
 from runner.service.app import create_app
 from runner.settings import PROJECT_ROOT
-from tests.harness.demo_runs import each_demo
 from tests.harness.runner import LiveRunner, exit_of, settings, text_of
 
 # The demos compared, and the turn each one takes.
@@ -55,7 +54,6 @@ def compared() -> list[catalog.Demo]:
 
 
 def by_talk_run(url: str) -> Printed:
-    """Side by side, but for the demos that print a timing."""
     env = {
         **os.environ,
         "TALK_DATABASE_URL": url,
@@ -76,7 +74,7 @@ def by_talk_run(url: str) -> Printed:
         cut = "[runner] stopped" in done.stderr
         return done.stdout, done.stderr, None if cut else done.returncode
 
-    return each_demo(compared(), talk_run)
+    return {demo.id: talk_run(demo) for demo in compared()}
 
 
 def by_recording(url: str) -> Printed:

@@ -1,31 +1,20 @@
-"""Running demos as the runner does: one ``python -u -m`` subprocess each.
-
-Runs go a few at a time, so a suite waits about as long as its slowest demos, not
-their sum. The demos the recordings run alone (what they print is a timing) run
-alone here too, after the others, so nothing skews what they measure.
-"""
+"""Running a demo as a learner does, ``python -u -m``, and reading the rows it left."""
 
 import os
 import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Mapping
 from contextlib import closing
 from dataclasses import dataclass
-from typing import TypeVar
 
 import pymysql
 from sqlalchemy.engine import make_url
 
-from demos import catalog
-from runner.deck.recordings import runs_alone
 from runner.settings import PROJECT_ROOT
 
 RUN_TIMEOUT_S = 60
-PARALLEL_RUNS = 4
-Result = TypeVar("Result")
 
 
 @dataclass(frozen=True)
@@ -49,24 +38,6 @@ def run_module(module: str, env: Mapping[str, str] | None = None) -> DemoRun:
         check=False,
     )
     return DemoRun(done.returncode, done.stdout, done.stderr, time.perf_counter() - start)
-
-
-def run_all(demos: Iterable[catalog.Demo], env: Mapping[str, str]) -> dict[str, DemoRun]:
-    """Each demo's ``python -u -m`` run by id (see each_demo for the order)."""
-    return each_demo(demos, lambda demo: run_module(demo.module, env))
-
-
-def each_demo(
-    demos: Iterable[catalog.Demo], run: Callable[[catalog.Demo], Result]
-) -> dict[str, Result]:
-    """run(demo) for each demo, by id: most side by side, then those that run alone
-    (runner.deck.recordings.runs_alone) one at a time."""
-    demos = list(demos)
-    with ThreadPoolExecutor(PARALLEL_RUNS) as pool:
-        futures = {d.id: pool.submit(run, d) for d in demos if not runs_alone(d)}
-        results = {demo_id: future.result() for demo_id, future in futures.items()}
-    results.update({d.id: run(d) for d in demos if runs_alone(d)})
-    return results
 
 
 def stored_rows(url: str) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
