@@ -23,6 +23,7 @@ from runner.settings import TALK_URL
 pytest_plugins = [
     "tests.harness.fixtures",
     "tests.harness.toy_deck",
+    "tests.harness.pages",
     "tests.harness.recorded_talk",
     "tests.harness.stage",
 ]

@@ -6,9 +6,9 @@ the floods of the rendering benchmark plus an endless one. gather,
 engine-connect and late are recorded, so a test can see what happens to a
 recording.
 
-One deck, one runner serving it and the page fixture are shared by every test
-module that runs demos on the stage (fixtures of a pytest plugin: tests/conftest.py
-loads this module); a test that needs other settings serves the deck again.
+One deck and one runner serving it are shared by every test module that runs demos
+on the stage (fixtures of a pytest plugin: tests/conftest.py loads this module); a
+test that needs other settings serves the deck again.
 """
 
 from collections.abc import Iterator
@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
 from benchmarks import stage_deck
 from benchmarks.live_server import BENCH_DEMOS
@@ -67,14 +67,6 @@ def stage_url(stage_dir: Path, mysql_url: str) -> Iterator[str]:
     """The stage deck's URL, served by one runner on the test database for the whole run."""
     with serving(stage_dir, mysql_url) as url:
         yield url
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A page of its own for each test, the size of the projector's picture."""
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    yield context.new_page()
-    context.close()
 
 
 def open_demo(page: Page, url: str, demo_id: str) -> int:
