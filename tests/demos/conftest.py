@@ -1,7 +1,7 @@
 """Every demo run for real, shared per session: runs by id, per backend.
 
-The runs are recordings, made as `talk build --record` and `talk run` make them (in
-talk order, the timing demos alone). On MySQL/MariaDB they are the recorded talk's
+The runs are recordings, made as `talk build --record` and `talk run` make them (side
+by side, the timing demos alone after). On MySQL/MariaDB they are the recorded talk's
 (tests/harness/recorded_talk.py): every demo runs once per test run, and what it
 printed is checked here. The database demos are recorded on SQLite here.
 """
