@@ -10,7 +10,7 @@ must keep working as before.
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
 from runner.deck import builder
 from tests.harness.preview import serving
@@ -29,13 +29,6 @@ def deck_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     index = builder.build(build_dir=tmp_path_factory.mktemp("deck"))
     with serving(index.parent) as url:
         yield url
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    yield context.new_page()
-    context.close()
 
 
 def open_deck(page: Page, url: str) -> list[str]:
