@@ -681,9 +681,10 @@
       database.dataset.up = db ? String(db.reachable) : "unknown";
       // Hook (author): name the embedded fallback, so nobody mistakes it for the server.
       database.textContent = db && db.backend === "sqlite" ? "database: SQLite" : "database";
-      database.title = db
-        ? db.url + (db.reachable ? ": reachable" : ": " + (db.error || "unreachable"))
-        : "database: unknown without a runner";
+      database.title = !db ? "database: unknown without a runner"
+        : db.fallback ? "SQLite, the embedded fallback, because " + db.fallback +
+          "; `docker compose up -d mysql` starts MySQL"
+        : db.url + (db.reachable ? ": reachable" : ": " + (db.error || "unreachable"));
     }
 
     async function poll() {
