@@ -176,7 +176,7 @@ def _build_deck(args: argparse.Namespace) -> int:
 
     if args.record:
         fallback.choose()
-    print(f"wrote {builder.build(record=args.record)}")
+    print(f"wrote {builder.build(record=args.record, keep_budgets=True)}")
     return 0
 
 

@@ -1,7 +1,10 @@
-"""Shared fixtures: the real database and the real browser every suite talks to.
+"""Shared fixtures: the session's database and the real browser every suite talks to.
 
-Under CI=true a missing database or Chromium fails the test; elsewhere it skips
-with the reason, so a learner without them still runs everything else.
+The database is decided once for the whole session, as `talk` decides it at run time
+(tests/harness/database.py): with nothing set and no usable server, every database test
+runs on SQLite, the newcomer's path. Under CI=true a missing database or Chromium fails
+the test; elsewhere it skips with the reason, so a learner without them still runs
+everything else.
 """
 
 import os
@@ -11,20 +14,13 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from benchmarks.browser import CHROMIUM, CHROMIUM_FLAGS
-from demos.connection import configured_server
 from runner import database
-from runner.settings import TALK_URL
+from tests.harness.database import SessionDatabase, decide, taken
 
 pytest_plugins = ["tests.harness.fixtures", "tests.harness.toy_deck"]
-
-# Where a newcomer's MySQL is: the one TALK_DATABASE_URL names, else the talk's own
-# (docker compose), else a local server's passwordless root (our machines' MariaDB).
-_CANDIDATE_URLS = (TALK_URL, "mysql+pymysql://root@127.0.0.1:3306/exampledb")
 
 
 def unavailable(reason: str) -> None:
@@ -34,37 +30,37 @@ def unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-def _reachable(url: URL) -> bool:
-    server = url.set(database="").update_query_dict({"connect_timeout": "2"})
-    engine = create_engine(server)
-    try:
-        with engine.begin() as conn:
-            conn.execute(text(f"CREATE DATABASE IF NOT EXISTS `{url.database}`"))
-        return True
-    except SQLAlchemyError:
-        return False
-    finally:
-        engine.dispose()
-
-
-def _as_pymysql(url: str) -> URL:
-    return make_url(url).set(drivername="mysql+pymysql")
+@pytest.fixture(scope="session", autouse=True)
+def session_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SessionDatabase]:
+    """The database of every test, chosen and taken as `talk` would (not yet seeded)."""
+    chosen = decide(tmp_path_factory.mktemp("talk-sqlite"))
+    with taken(chosen):
+        yield chosen
 
 
 @pytest.fixture(scope="session")
-def mysql_url() -> str:
-    """A seeded MySQL/MariaDB: the one TALK_DATABASE_URL names, else the first found.
+def database_url(session_database: SessionDatabase) -> str:
+    """The session's database, seeded: a named or default server, or the SQLite fallback."""
+    try:
+        database.init(session_database.url)
+    except SQLAlchemyError as error:
+        reason = " ".join(str(getattr(error, "orig", error)).split())
+        unavailable(f"the database at {session_database.url} cannot be used: {reason}")
+    return session_database.url
 
-    Tests hand it on explicitly (settings, a child's environment); nothing rewrites
-    this process's environment.
+
+@pytest.fixture(scope="session")
+def mysql_server_url(session_database: SessionDatabase, database_url: str) -> str:
+    """The session's database when it is a MySQL/MariaDB server, for what only a server does.
+
+    On the SQLite fallback this skips, even under CI: that run promised no server.
     """
-    configured = configured_server()
-    candidates = [configured] if configured else list(_CANDIDATE_URLS)
-    found = next((u for u in candidates if _reachable(_as_pymysql(u))), None)
-    if found is None:
-        unavailable(f"no MySQL/MariaDB reachable at {', '.join(candidates)}")
-    database.init(found)
-    return found
+    if session_database.backend != "mysql":
+        pytest.skip(
+            "needs a MySQL/MariaDB server; this session runs on "
+            f"{session_database.backend} (set TALK_DATABASE_URL to name one)"
+        )
+    return database_url
 
 
 @pytest.fixture(scope="session")

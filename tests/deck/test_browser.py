@@ -46,12 +46,12 @@ WALK_SLIDES = """() => {
 
 
 @pytest.fixture(scope="module")
-def deck_url(tmp_path_factory: pytest.TempPathFactory, mysql_url: str) -> Iterator[str]:
+def deck_url(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterator[str]:
     """The talk with recorded output, so output boxes hold real text, served on loopback."""
     index = builder.build(
         build_dir=tmp_path_factory.mktemp("deck"),
         record=True,
-        settings=Settings(database_url=mysql_url),
+        settings=Settings(database_url=database_url),
     )
     with serving(index.parent) as url:
         yield url

@@ -40,7 +40,7 @@ PROBLEMS_HERE = "() => TalkFit.problems(Reveal.getCurrentSlide())"
 
 
 @pytest.fixture(scope="module")
-def deck_dir(tmp_path_factory: pytest.TempPathFactory, mysql_url: str) -> Path:
+def deck_dir(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Path:
     """The talk with every demo's recording, as it is presented."""
     return builder.build(build_dir=tmp_path_factory.mktemp("deck"), record=True).parent
 

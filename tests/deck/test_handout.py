@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def build_dir(tmp_path_factory: pytest.TempPathFactory, mysql_url: str) -> Path:
+def build_dir(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Path:
     """The talk, recorded: the handout prints what each demo printed."""
     return builder.build(build_dir=tmp_path_factory.mktemp("deck"), record=True).parent
 

@@ -22,12 +22,12 @@ print(json.dumps([
 
 
 def test_one_by_one_sums_the_waits_and_threads_and_gather_overlap_them(
-    mysql_url: str,
+    database_url: str,
 ) -> None:
     done = subprocess.run(
         [sys.executable, "-W", "error", "-c", MEASURE],
         cwd=PROJECT_ROOT,
-        env={**os.environ, ENV_VAR: mysql_url},
+        env={**os.environ, ENV_VAR: database_url},
         capture_output=True,
         text=True,
         timeout=60,

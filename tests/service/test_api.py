@@ -18,8 +18,8 @@ def client_for(**overrides: object) -> httpx.AsyncClient:
 
 
 @pytest.mark.asyncio
-async def test_health_reports_a_reachable_database(mysql_url: str) -> None:
-    async with client_for(database_url=mysql_url) as client:
+async def test_health_reports_a_reachable_database(database_url: str) -> None:
+    async with client_for(database_url=database_url) as client:
         response = await client.get("/api/health")
     assert response.status_code == 200
     health = response.json()

@@ -32,13 +32,13 @@ WATCH_SIZE = """(index) => {
 
 
 @pytest.fixture(scope="module")
-def deck(tmp_path_factory: pytest.TempPathFactory, mysql_url: str) -> Path:
+def deck(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Path:
     return stage.build(tmp_path_factory.mktemp("stage"))
 
 
 @pytest.fixture(scope="module")
-def deck_url(deck: Path, mysql_url: str) -> Iterator[str]:
-    with stage.serving(deck, mysql_url) as url:
+def deck_url(deck: Path, database_url: str) -> Iterator[str]:
+    with stage.serving(deck, database_url) as url:
         yield url
 
 
@@ -102,10 +102,10 @@ def test_a_megabyte_of_long_lines_is_cut_and_the_page_keeps_a_bounded_window(
 
 
 def test_stop_can_be_clicked_in_the_middle_of_an_endless_flood(
-    page: Page, deck: Path, mysql_url: str
+    page: Page, deck: Path, database_url: str
 ) -> None:
     # A cap far above what arrives before Stop: only Stop can end this run.
-    with stage.serving(deck, mysql_url, output_cap_bytes=512 * 1024 * 1024) as url:
+    with stage.serving(deck, database_url, output_cap_bytes=512 * 1024 * 1024) as url:
         index = stage.open_demo(page, url, "flood")
         button = page.locator('.demo[data-demo-id="flood"] .demo-run')
         button.click()

@@ -62,13 +62,13 @@ RECORDED_VIEW = """(id) => {
 
 
 @pytest.fixture(scope="module")
-def deck(tmp_path_factory: pytest.TempPathFactory, mysql_url: str) -> Path:
+def deck(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Path:
     return stage.build(tmp_path_factory.mktemp("stage"))
 
 
 @pytest.fixture(scope="module")
-def deck_url(deck: Path, mysql_url: str) -> Iterator[str]:
-    with stage.serving(deck, mysql_url) as url:
+def deck_url(deck: Path, database_url: str) -> Iterator[str]:
+    with stage.serving(deck, database_url) as url:
         yield url
 
 
