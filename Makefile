@@ -10,8 +10,10 @@ BIN := $(VENV)/bin
 talk: deps
 	$(BIN)/talk serve --seed
 
+# TESTS narrows the run to some paths (CI's second lane); all of them by default.
+TESTS ?=
 test: deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(TESTS)
 
 check: deps
 	$(BIN)/ruff format --check .

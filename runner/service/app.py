@@ -91,7 +91,7 @@ def create_app(
     path_limits = []
     # Always asked by the deck (assets/authoring.js, editor.js): both modes are off unless
     # `talk serve --watch` or `--edit` turns them on, and saying so is not an error.
-    app.include_router(authoring_routes.router)
+    app.include_router(authoring_routes.router, include_in_schema=authoring is not None)
     app.state.authoring = authoring or Authoring()
     if authoring is not None and authoring.edit_token is not None:
         app.include_router(editing.router)
