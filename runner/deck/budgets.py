@@ -33,10 +33,17 @@ def load(path: Path) -> Budgets:
 
 
 def update(path: Path, recordings: Mapping[str, Recording]) -> None:
-    """Replace each recorded demo's budget for the kind of run it was recorded on."""
+    """Fold each recording into its demo's budget for the kind of run it was recorded on.
+
+    The same lines again keep the longest of each (a path or an address in the output
+    differs from machine to machine: the file does not change back and forth with it);
+    a different number of lines replaces the budget.
+    """
     budgets = load(path)
     for demo_id, recording in recordings.items():
-        budgets.setdefault(demo_id, {})[_kind(recording)] = shape(recording)
+        kinds = budgets.setdefault(demo_id, {})
+        new, old = shape(recording), kinds.get(_kind(recording), [])
+        kinds[_kind(recording)] = list(map(max, new, old)) if len(new) == len(old) else new
     # One demo a line, so a re-recording reads as a diff of the demos whose output changed.
     rows = [
         f" {json.dumps(k)}: {json.dumps(v, sort_keys=True)}" for k, v in sorted(budgets.items())
