@@ -52,7 +52,7 @@ REMEDY = (
 )
 # The first line of a run on the fallback: short, for the narrow output column of a
 # slide; the terminal and the deck's database indicator say why, at length.
-FALLBACK_NOTICE = "(on SQLite: no MySQL)"
+FALLBACK_NOTICE = "(SQLite fallback)"
 UNSEEDED_REMEDY = "run `talk db init` to create and seed the demo tables"
 
 EngineFactory = TypeVar("EngineFactory", bound=Callable[..., Any])

@@ -12,11 +12,11 @@ def recording(backend: str, *streams: tuple[str, str]) -> Recording:
 
 def test_a_budget_is_each_lines_width_per_kind_of_run(tmp_path: Path) -> None:
     path = tmp_path / budgets.FILE_NAME
-    sqlite = recording("SQLite 3.40.1", ("stdout", "(on SQLite: no MySQL)\nrow\n"))
+    sqlite = recording("SQLite 3.40.1", ("stdout", "(SQLite fallback)\nrow\n"))
     mariadb = recording("MariaDB 10.11.6", ("stdout", "row\n\tindented\n"), ("stderr", "oops\n"))
     budgets.update(path, {"orm": sqlite})
     budgets.update(path, {"orm": mariadb})
-    assert budgets.load(path) == {"orm": {"SQLite": [21, 3], "MariaDB": [3, 16, 4]}}
+    assert budgets.load(path) == {"orm": {"SQLite": [17, 3], "MariaDB": [3, 16, 4]}}
 
 
 def test_the_same_lines_again_keep_the_longest_and_other_lines_replace(tmp_path: Path) -> None:
