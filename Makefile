@@ -1,10 +1,12 @@
-# The two things a newcomer does: `make talk` (deck + runner) and `make test`.
-# `make check` is the gate CI runs before the tests: format, lint, types.
+# The two things a newcomer does: `make talk` (deck + runner) and `make test` (the
+# whole suite, as CI runs it). `make test-fast` is the logic tier alone, in seconds:
+# the tests marked `fast` (no server, browser or database), the JavaScript's under
+# node --test among them. `make check` is the gate CI runs before the tests.
 # Both install what they need first: Python packages into .venv, reveal.js into node_modules.
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: talk test check deps
+.PHONY: talk test test-fast check deps
 # --seed makes the demo rows what the talk expects (idempotent, as `talk db init`). With
 # no server it says in one line that the talk runs on SQLite and how to start MySQL.
 talk: deps
@@ -14,6 +16,9 @@ talk: deps
 TESTS ?=
 test: deps
 	$(BIN)/python -m pytest $(TESTS)
+
+test-fast: deps
+	$(BIN)/python -m pytest -m fast -q
 
 check: deps
 	$(BIN)/ruff format --check .

@@ -24,12 +24,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from demos import catalog
-from demos.catalog import CatalogError, Demo
+from demos.catalog import Demo
 from demos.connection import FALLBACK_VAR, REMEDY, configured_server, describe, driver_url
 from demos.sqlalchemy_async.models import Step, Todo
 from runner import database
 from runner.deck import recordings, sources
 from runner.deck.exporter import DEFAULT_TIMING_S, TEMPLATES
+from runner.deck.slides import DeckError
 from runner.execution import processes
 from runner.execution.direct import run_to_end
 from runner.execution.events import Output
@@ -92,7 +93,7 @@ def examine(
     report = Report([], [], [])
     try:
         demos = catalog.discover(slides_dir, demos_dir)
-    except CatalogError as error:
+    except DeckError as error:
         report.problem(str(error), "fix that line, then run `talk doctor` again")
         return report
     database_ok = _check_database(report)

@@ -7,20 +7,41 @@ the test; elsewhere it skips with the reason, so a learner without them still ru
 everything else.
 """
 
+from __future__ import annotations
+
 import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
-from sqlalchemy.exc import SQLAlchemyError
 
 from benchmarks.browser import CHROMIUM, CHROMIUM_FLAGS
-from runner import database
-from tests.harness.database import SessionDatabase, decide, taken
+
+# Playwright, SQLAlchemy and the settings are imported by the fixtures that use
+# them: the logic tier (`make test-fast`) never pays for them.
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+    from tests.harness.database import SessionDatabase
 
 pytest_plugins = ["tests.harness.fixtures", "tests.harness.toy_deck"]
+
+# What a test of the logic tier (marked `fast`) may not ask for: a server, a
+# browser, a database.
+INTEGRATION_FIXTURES = frozenset(
+    {
+        "session_database",
+        "database_url",
+        "mysql_server_url",
+        "sqlite_url",
+        "chromium_path",
+        "browser",
+        "live",
+        "no_fixture_demos_left",
+    }
+)
 
 
 def unavailable(reason: str) -> None:
@@ -30,17 +51,31 @@ def unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="session")
 def session_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SessionDatabase]:
-    """The database of every test, chosen and taken as `talk` would (not yet seeded)."""
+    """The database of the session, chosen and taken as `talk` would (not yet seeded)."""
+    from tests.harness.database import decide, taken
+
     chosen = decide(tmp_path_factory.mktemp("talk-sqlite"))
     with taken(chosen):
         yield chosen
 
 
+@pytest.fixture(autouse=True)
+def _the_sessions_database(request: pytest.FixtureRequest) -> None:
+    """Every test but the logic tier's runs where the session's database is taken, so
+    settings, child processes, the doctor and served decks all use that one."""
+    if request.node.get_closest_marker("fast") is None:
+        request.getfixturevalue("session_database")
+
+
 @pytest.fixture(scope="session")
 def database_url(session_database: SessionDatabase) -> str:
     """The session's database, seeded: a named or default server, or the SQLite fallback."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from runner import database
+
     try:
         database.init(session_database.url)
     except SQLAlchemyError as error:
@@ -66,6 +101,8 @@ def mysql_server_url(session_database: SessionDatabase, database_url: str) -> st
 @pytest.fixture(scope="session")
 def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A seeded SQLite file of the test's own: the offline fallback."""
+    from runner import database
+
     url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'exampledb.sqlite3'}"
     database.init(url)
     return url
@@ -78,9 +115,20 @@ def chromium_path() -> Path:
     return CHROMIUM
 
 
+@pytest.fixture(scope="session")
+def node_path() -> str:
+    """Node, which runs the deck's JavaScript tests (tests/js)."""
+    node = shutil.which("node")
+    if node is None:
+        unavailable("Node is not installed (apt-get install nodejs)")
+    return str(node)
+
+
 @pytest.fixture(scope="module")
 def browser(chromium_path: Path) -> Iterator[Browser]:
     """Headless Chromium, one per test module: Playwright's sync API runs one at a time."""
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(chromium_path), args=CHROMIUM_FLAGS
@@ -95,11 +143,32 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Under `-m fast`, a test module that marks nothing fast is not even imported.
+
+    Collecting it would import Playwright, uvicorn and the app, only to deselect
+    every test in it; the logic tier pays for none of that.
+    """
+    if config.getoption("markexpr") != "fast" or collection_path.suffix != ".py":
+        return None
+    if not collection_path.name.startswith("test_"):
+        return None
+    return "mark.fast" not in collection_path.read_text(encoding="utf-8")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Leave out `large` tests unless --large: the long soak is opt-in, even in CI.
 
     Deselected, not skipped: nothing is missing, the run was asked to be short.
+    A `fast` test that asks for a server, a browser or a database is a mistake in
+    the test, named here before anything runs.
     """
+    for item in items:
+        wanted = INTEGRATION_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+        if wanted and item.get_closest_marker("fast"):
+            raise pytest.UsageError(
+                f"{item.nodeid} is marked fast but asks for {', '.join(sorted(wanted))}"
+            )
     if config.getoption("--large"):
         return
     large = [item for item in items if "large" in item.keywords]

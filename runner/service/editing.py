@@ -4,7 +4,8 @@ This lets a web page run code of its choosing, so it is fenced in:
 
 * it exists only when `talk serve --edit` made a token, printed once in the URL's
   fragment (``#edit=TOKEN``), which a browser never sends, not even as a Referer;
-  assets/editor.js keeps it in the tab's sessionStorage and sends it as a header;
+  assets/edit-token.js keeps it in the tab's sessionStorage, assets/runner/editor.js
+  sends it as a header;
 * every edited run must carry the token, compared in constant time, before
   anything else happens, on top of the Host and Origin rules of runner.service.security;
 * the edit replaces only what the slide shows; it is written to a fresh temporary
@@ -23,8 +24,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, HTTPException
 from pydantic import BaseModel
 
-from demos.catalog import suggestion
 from runner.deck.excerpts import splice
+from runner.deck.slides import suggestion
 from runner.execution import processes
 from runner.execution.runs import Limits, Run
 from runner.service.authoring import AuthoringState

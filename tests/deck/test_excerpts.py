@@ -1,6 +1,10 @@
 """What a slide shows of a demo: OMIT lines and region markers never reach it."""
 
+import pytest
+
 from runner.deck.excerpts import excerpt, regions, splice
+
+pytestmark = pytest.mark.fast
 
 SOURCE = """\
 import asyncio  # OMIT
