@@ -2,8 +2,12 @@
 
 from pathlib import Path
 
+import pytest
+
 from runner.deck import budgets
 from runner.deck.recordings import Recording
+
+pytestmark = pytest.mark.fast
 
 
 def recording(backend: str, *streams: tuple[str, str]) -> Recording:

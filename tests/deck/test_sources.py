@@ -3,7 +3,11 @@
 import os
 from pathlib import Path
 
+import pytest
+
 from runner.deck import sources
+
+pytestmark = pytest.mark.fast
 
 
 def deck_at(root: Path) -> tuple[Path, Path]:
