@@ -91,9 +91,10 @@
     return Math.max(running, output.scrollHeight);
   }
 
-  /* Lines of the given lengths, in words as real output wraps (monospace). */
+  /* Lines of the given lengths, in words, as real output wraps (monospace): a
+     line wraps before a word that does not fit, so the words are long ones. */
   function filler(lengths) {
-    var words = "xxxxxxx ".repeat(40);
+    var words = "xxxxxxxxxxxxxxx ".repeat(20);
     return lengths.map(function (n) {
       return words.repeat(Math.ceil(n / words.length)).slice(0, n);
     }).join("\n") + "\n";
