@@ -136,7 +136,7 @@ def test_every_demo_run_live_without_a_recording_fits_at_both_sizes(
     page.context.close()
     assert {name: problems for name, problems in found.items() if problems} == {}
     if session_database.fallback is not None:  # the newcomer's first database Run says where,
-        database_demos = [d.id for d in catalog.DEMOS if d.needs_database]  # in one row
+        database_demos = [d.id for d in catalog.demos() if d.needs_database]  # in one row
         wrong = {
             d: first_lines[d] for d in database_demos if first_lines[d] != [FALLBACK_NOTICE, 1]
         }
