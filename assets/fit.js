@@ -7,7 +7,9 @@
    down: code above its output, then code beside it; in each, the code's size from
    CODE_MAX_PX down to CODE_FLOOR_PX (20 px on screen at 1280x720), the
    output's from OUTPUT_MAX_PX to OUTPUT_FLOOR_PX. The first that shows every
-   line of the code and of the (recorded) output, plus a status line, wins.
+   line of the code and of the output, plus a status line, wins: the recorded
+   output, or without a recording the output budget of its demo (what it printed
+   when last recorded, as data-output-budget).
    The output area's height is then fixed in --output-height, so a live run
    streams into a place that does not move.
 
@@ -89,6 +91,32 @@
     return Math.max(running, output.scrollHeight);
   }
 
+  /* Lines of the given lengths, in words, as real output wraps (monospace): a
+     line wraps before a word that does not fit, so the words are long ones. */
+  function filler(lengths) {
+    var words = "xxxxxxxxxxxxxxx ".repeat(20);
+    return lengths.map(function (n) {
+      return words.repeat(Math.ceil(n / words.length)).slice(0, n);
+    }).join("\n") + "\n";
+  }
+
+  /* What the output needs. Without a recording, a live run's room comes from the
+     demo's budget (runner/deck/budgets.py): the lines it printed when last
+     recorded, on each kind of database; the largest is reserved. */
+  function outputRoom(output) {
+    var budget = output.dataset.source === "none" && output.dataset.outputBudget;
+    if (!budget) return outputNeeds(output);
+    var stream = output.querySelector(".demo-stream");
+    var kept = Array.prototype.slice.call(stream.childNodes);
+    var most = 0;
+    JSON.parse(budget).forEach(function (lengths) {
+      stream.textContent = filler(lengths);
+      most = Math.max(most, outputNeeds(output));
+    });
+    stream.replaceChildren.apply(stream, kept);
+    return most;
+  }
+
   function intersect(a, b) {
     var width = Math.min(a.right, b.right) - Math.max(a.left, b.left);
     var height = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
@@ -153,7 +181,7 @@
     for (var outputSize = OUTPUT_MAX_PX; outputSize >= OUTPUT_FLOOR_PX; outputSize--) {
       if (outputHeight < minimumOutput(outputSize)) continue;
       demo.style.setProperty("--output-size", outputSize + "px");
-      if (outputNeeds(output) <= output.clientHeight) return true;
+      if (outputRoom(output) <= output.clientHeight) return true;
     }
     return false;
   }

@@ -7,7 +7,9 @@ on a slide) rebind that factory to :func:`redirected`, which passes the URL thro
 with the demo's own kind of driver, sync or async, so one variable points every
 demo at another server without editing any of them.
 
-It also makes the two things a learner meets without a server honest:
+It also makes the three things a learner meets without a server honest:
+a demo run by hand with nothing set takes the same default as ``talk run`` (the
+talk's server if it answers, else the embedded SQLite file) and says so first,
 a connection failure ends the demo with one line and its remedy, not a traceback,
 and the embedded SQLite fallback gets a real ``SLEEP()``.
 """
@@ -42,10 +44,15 @@ _DRIVER_FOR = {
     ("sqlite", False): "pysqlite",
     ("sqlite", True): "aiosqlite",
 }
+# The one command that starts the talk's MySQL, in the same words wherever it is said.
+START_MYSQL = "`docker compose up -d mysql`"
 REMEDY = (
-    f"start MySQL with `docker compose up -d`, point {ENV_VAR} at a running server, "
+    f"start MySQL with {START_MYSQL}, point {ENV_VAR} at a running server, "
     "or run offline on SQLite (`talk serve --sqlite`, `talk run --sqlite <demo-id>`)"
 )
+# The first line of a run on the fallback: short, for the narrow output column of a
+# slide; the terminal and the deck's database indicator say why, at length.
+FALLBACK_NOTICE = "(SQLite fallback)"
 UNSEEDED_REMEDY = "run `talk db init` to create and seed the demo tables"
 
 EngineFactory = TypeVar("EngineFactory", bound=Callable[..., Any])
@@ -58,10 +65,35 @@ def redirected(factory: EngineFactory) -> EngineFactory:
     the one a learner writes.
     """
 
+    if _runs_as_program(sys._getframe(1).f_globals):
+        _take_the_talks_default()  # before the demo prints: its first line says where
+
     def create(url: str, *args: Any, **kwargs: Any) -> Any:
         return factory(database_url(url), *args, **kwargs)
 
     return cast(EngineFactory, create)
+
+
+def _runs_as_program(caller: dict[str, Any]) -> bool:
+    # A demo redirects its factory at the top of its module; only when it runs as
+    # the program (``python -m``, a runner's fork) is there a run to prepare.
+    return caller.get("__name__") == "__main__"
+
+
+def _take_the_talks_default() -> None:
+    """With nothing set, the database ``talk run`` would use, announced once.
+
+    Launched by the runner, TALK_DATABASE_URL is always set and this is only the
+    announcement. Run by hand with nothing set, the talk's own decision is made
+    here: its server if that answers, else the seeded SQLite file.
+    """
+    if configured_server() is None:
+        from runner import (
+            fallback,
+        )  # the talk's rule, needed only on this path
+
+        fallback.choose()
+    _announce_fallback()
 
 
 def configured_server() -> str | None:
@@ -154,9 +186,7 @@ def _announce_fallback() -> None:
     global _announced
     if os.environ.get(FALLBACK_VAR) and not _announced:
         _announced = True
-        print(
-            "(database: the embedded SQLite fallback; the MySQL server cannot be used)"
-        )
+        print(FALLBACK_NOTICE, flush=True)
 
 
 _announced = False

@@ -75,6 +75,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--edit", action="store_true", help="let the slide run edited code (a URL with a token)"
     )
+    serve.add_argument(
+        "--seed", action="store_true", help="first make the demo tables the seed (talk db init)"
+    )
     _add_sqlite_flag(serve)
     serve.set_defaults(handler=_serve)
 
@@ -146,6 +149,13 @@ def _to_terminal(output: Output) -> None:
 
 
 def _init_database(_args: argparse.Namespace) -> int:
+    if fallback.choose():  # no server: the SQLite file is seeded, and that is said in one line
+        return 0
+    return 0 if _seed() else 1
+
+
+def _seed() -> bool:
+    """Make the demo tables exactly the seed; one line either way, the remedy on failure."""
     from sqlalchemy.exc import InterfaceError, OperationalError
 
     from runner import database
@@ -155,9 +165,9 @@ def _init_database(_args: argparse.Namespace) -> int:
         rows = database.init(url)
     except (OperationalError, InterfaceError) as error:
         print(connection_failure(url, error), file=sys.stderr)
-        return 1
-    print(f"seeded {rows} todo rows at {describe(url)}")
-    return 0
+        return False
+    print(f"seeded {rows} todo rows at {describe(url)}", flush=True)
+    return True
 
 
 def _build_deck(args: argparse.Namespace) -> int:
@@ -165,12 +175,12 @@ def _build_deck(args: argparse.Namespace) -> int:
 
     if args.record:
         fallback.choose()
-    print(f"wrote {builder.build(record=args.record)}")
+    print(f"wrote {builder.build(record=args.record, keep_budgets=True)}")
     return 0
 
 
 def _print_handout(args: argparse.Namespace) -> int:
-    from runner.deck import builder, handout
+    from runner.deck import builder, handout, recordings
 
     index = builder.build()
     try:
@@ -179,13 +189,28 @@ def _print_handout(args: argparse.Namespace) -> int:
         print(f"error: the handout would hide or overlap content: {error}", file=sys.stderr)
         return 1
     print(f"wrote {pdf}")
+    kept = recordings.load(index.parent)
+    demos = catalog.demos()
+    unrecorded = [d for d in demos if recordings.current(kept, d) is None]
+    if unrecorded:
+        what = (
+            "no outputs"
+            if len(unrecorded) == len(demos)
+            else (f"no output for {len(unrecorded)} of its {len(demos)} demos")
+        )
+        print(
+            f"note: the handout shows {what} (not recorded); "
+            "`talk build --record`, then `talk pdf`, adds them",
+            file=sys.stderr,
+        )
     return 0
 
 
 def _serve(args: argparse.Namespace) -> int:
     from runner.service import server
 
-    fallback.choose()
+    if not fallback.choose() and args.seed:
+        _seed()  # a server that cannot be seeded is said in one line; the deck is served anyway
     return server.serve(
         host=args.host,
         port=args.port,

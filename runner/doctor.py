@@ -8,15 +8,13 @@ sources, is the port free, and is nothing fetched from the network? Every
 problem is one line with its remedy; the exit status is 0 only when there is none.
 """
 
+import asyncio
 import os
 import re
-import signal
 import socket
-import subprocess
 import sys
-import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -30,10 +28,14 @@ from demos.catalog import Demo
 from demos.connection import FALLBACK_VAR, REMEDY, configured_server, describe, driver_url
 from demos.sqlalchemy_async.models import Step, Todo
 from runner import database
-from runner.deck import pacing, recordings
+from runner.deck import pacing, recordings, sources
 from runner.deck.builder import ASSETS_DIR
-from runner.deck.exporter import DEFAULT_TIMING_S
+from runner.deck.exporter import DEFAULT_TIMING_S, TEMPLATES
 from runner.deck.slides import DeckError
+from runner.execution import processes
+from runner.execution.direct import run_to_end
+from runner.execution.events import Output
+from runner.execution.runs import Limits
 from runner.settings import PROJECT_ROOT, get_settings
 
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
@@ -67,9 +69,14 @@ class Report:
     notes: list[str]
     problems: list[str]
     timings: list[Timing]
+    warnings: list[str] = field(default_factory=list)
 
     def ok(self, note: str) -> None:
         self.notes.append(note)
+
+    def warn(self, what: str, remedy: str) -> None:
+        """Something the talk works without, that a presenter should know before the day."""
+        self.warnings.append(f"warning: {what}; {remedy}")
 
     def problem(self, what: str, remedy: str) -> None:
         self.problems.append(f"problem: {what}; {remedy}")
@@ -172,22 +179,12 @@ def _inspect(url: URL) -> tuple[str, int, int]:
     return server, todos, steps
 
 
-def _check_deck(report: Report, build_dir: Path, sources: Sequence[Path]) -> None:
+def _check_deck(report: Report, build_dir: Path, folders: Sequence[Path]) -> None:
     index = build_dir / "index.html"
     if not index.is_file():
         report.problem(f"there is no deck at {index}", "run `talk build`")
         return
-    built = index.stat().st_mtime
-    roots = [*sources, PROJECT_ROOT / "assets", PROJECT_ROOT / "runner" / "deck" / "templates"]
-    newer = sorted(
-        path
-        for root in roots
-        for path in root.rglob("*")
-        if path.is_file()
-        and "__pycache__" not in path.parts
-        and path.stat().st_mtime > built
-        and path.name.lower() != "readme.md"
-    )
+    newer = sources.newer_than(index, [*folders, PROJECT_ROOT / "assets", TEMPLATES])
     if newer:
         report.problem(f"the deck is older than {newer[0]}", "run `talk build`")
     else:
@@ -202,19 +199,21 @@ def _check_deck(report: Report, build_dir: Path, sources: Sequence[Path]) -> Non
 
 
 def _check_recordings(report: Report, build_dir: Path, demos: Sequence[Demo]) -> None:
+    """Without a current recording a slide shows an empty output box until Run, and the
+    static copy and the handout show none: worth a warning, not a refusal."""
     kept = recordings.load(build_dir)
     stale = [d.id for d in demos if d.id in kept and recordings.current(kept, d) is None]
     missing = [d.id for d in demos if d.id not in kept]
-    if stale:
-        report.problem(
-            f"the recordings of {', '.join(stale)} show older code than the demo files",
-            "run `talk build --record`",
-        )
-    note = f"recordings: {len(demos) - len(stale) - len(missing)} of {len(demos)} current"
+    report.ok(f"recordings: {len(demos) - len(stale) - len(missing)} of {len(demos)} current")
+    remedy = "`talk build --record` records them (the static deck and `talk pdf` show them)"
     if missing:
-        shown = ", ".join(missing[:3]) + (", ..." if len(missing) > 3 else "")
-        note += f"; none for {shown} (`talk build --record` makes them)"
-    report.ok(note)
+        report.warn(f"no recording of {_some(missing)}", remedy)
+    if stale:
+        report.warn(f"the recordings of {_some(stale)} show older code than the demo files", remedy)
+
+
+def _some(ids: Sequence[str]) -> str:
+    return ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
 
 
 def _check_port(report: Report, port: int) -> None:
@@ -252,27 +251,28 @@ def _read_page(index: Path) -> _DeckPage:
 
 
 def _time_demo(demo: Demo, budget_s: int) -> Timing:
-    """Run the demo as the runner would, stopped (its whole group) once well over budget."""
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-u", "-m", demo.module],
-        cwd=PROJECT_ROOT,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
+    """Run the demo through the runner's own run path, stopped once well over budget."""
+    settings = get_settings()
+    limits = Limits(min(budget_s * 2 + 1, settings.run_timeout_s), settings.output_cap_bytes)
+    errors: list[str] = []
+
+    def keep_errors(output: Output) -> None:
+        if output.stream == "stderr":
+            errors.append(output.text)
+
+    end = asyncio.run(
+        run_to_end(
+            demo.module,
+            limits=limits,
+            env=processes.child_environment(settings.database_url),
+            cwd=PROJECT_ROOT,
+            on_output=keep_errors,
+        )
     )
-    limit = min(budget_s * 2 + 1, get_settings().run_timeout_s)
-    try:
-        _, stderr = process.communicate(timeout=limit)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        return Timing(demo, budget_s, time.perf_counter() - started, None)
-    elapsed = time.perf_counter() - started
-    lines = stderr.strip().splitlines()
-    return Timing(demo, budget_s, elapsed, process.returncode, lines[-1] if lines else "")
+    if end.timed_out:
+        return Timing(demo, budget_s, end.elapsed_s, None)
+    lines = "".join(errors).strip().splitlines()
+    return Timing(demo, budget_s, end.elapsed_s, end.code, lines[-1] if lines else "")
 
 
 def render(report: Report) -> str:
@@ -281,7 +281,7 @@ def render(report: Report) -> str:
     for t in report.timings:
         measured = "-" if t.elapsed_s is None else f"{t.elapsed_s:.2f} s"
         rows.append(f"{t.demo.id:<{width}}  {t.budget_s:>4} s  {measured:>8}  {t.status}")
-    return "\n".join([*report.notes, "", *rows, "", *report.problems])
+    return "\n".join([*report.notes, "", *rows, "", *report.warnings, *report.problems])
 
 
 def main(port: int) -> int:

@@ -1,7 +1,10 @@
-"""Shared fixtures: the real database and the real browser every suite talks to.
+"""Shared fixtures: the session's database and the real browser every suite talks to.
 
-Under CI=true a missing database or Chromium fails the test; elsewhere it skips
-with the reason, so a learner without them still runs everything else.
+The database is decided once for the whole session, as `talk` decides it at run time
+(tests/harness/database.py): with nothing set and no usable server, every database test
+runs on SQLite, the newcomer's path. Under CI=true a missing database or Chromium fails
+the test; elsewhere it skips with the reason, so a learner without them still runs
+everything else.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from benchmarks.browser import CHROMIUM, CHROMIUM_FLAGS
 # them: the logic tier (`make test-fast`) never pays for them.
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
-    from sqlalchemy.engine import URL
+
+    from tests.harness.database import SessionDatabase
 
 pytest_plugins = [
     "tests.harness.fixtures",
@@ -33,7 +37,16 @@ pytest_plugins = [
 # What a test of the logic tier (marked `fast`) may not ask for: a server, a
 # browser, a database.
 INTEGRATION_FIXTURES = frozenset(
-    {"mysql_url", "sqlite_url", "chromium_path", "browser", "live", "no_fixture_demos_left"}
+    {
+        "session_database",
+        "database_url",
+        "mysql_server_url",
+        "sqlite_url",
+        "chromium_path",
+        "browser",
+        "live",
+        "no_fixture_demos_left",
+    }
 )
 
 
@@ -44,50 +57,51 @@ def unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-def _reachable(url: URL) -> bool:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.exc import SQLAlchemyError
+@pytest.fixture(scope="session")
+def session_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SessionDatabase]:
+    """The database of the session, chosen and taken as `talk` would (not yet seeded)."""
+    from tests.harness.database import decide, taken
 
-    server = url.set(database="").update_query_dict({"connect_timeout": "2"})
-    engine = create_engine(server)
-    try:
-        with engine.begin() as conn:
-            conn.execute(text(f"CREATE DATABASE IF NOT EXISTS `{url.database}`"))
-        return True
-    except SQLAlchemyError:
-        return False
-    finally:
-        engine.dispose()
+    chosen = decide(tmp_path_factory.mktemp("talk-sqlite"))
+    with taken(chosen):
+        yield chosen
 
 
-def _as_pymysql(url: str) -> URL:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).set(drivername="mysql+pymysql")
+@pytest.fixture(autouse=True)
+def _the_sessions_database(request: pytest.FixtureRequest) -> None:
+    """Every test but the logic tier's runs where the session's database is taken, so
+    settings, child processes, the doctor and served decks all use that one."""
+    if request.node.get_closest_marker("fast") is None:
+        request.getfixturevalue("session_database")
 
 
 @pytest.fixture(scope="session")
-def mysql_url() -> str:
-    """A seeded MySQL/MariaDB: the one TALK_DATABASE_URL names, else the first found.
+def database_url(session_database: SessionDatabase) -> str:
+    """The session's database, seeded: a named or default server, or the SQLite fallback."""
+    from sqlalchemy.exc import SQLAlchemyError
 
-    Tests hand it on explicitly (settings, a child's environment); nothing rewrites
-    this process's environment.
-    """
-    from demos.connection import configured_server
     from runner import database
-    from runner.settings import TALK_URL
 
-    # Where a newcomer's MySQL is: the one TALK_DATABASE_URL names, else the talk's own
-    # (docker compose), else a local server's passwordless root (our machines' MariaDB).
-    configured = configured_server()
-    candidates = (
-        [configured] if configured else [TALK_URL, "mysql+pymysql://root@127.0.0.1:3306/exampledb"]
-    )
-    found = next((u for u in candidates if _reachable(_as_pymysql(u))), None)
-    if found is None:
-        unavailable(f"no MySQL/MariaDB reachable at {', '.join(candidates)}")
-    database.init(found)
-    return found
+    try:
+        database.init(session_database.url)
+    except SQLAlchemyError as error:
+        reason = " ".join(str(getattr(error, "orig", error)).split())
+        unavailable(f"the database at {session_database.url} cannot be used: {reason}")
+    return session_database.url
+
+
+@pytest.fixture(scope="session")
+def mysql_server_url(session_database: SessionDatabase, database_url: str) -> str:
+    """The session's database when it is a MySQL/MariaDB server, for what only a server does.
+
+    On the SQLite fallback this skips, even under CI: that run promised no server.
+    """
+    if session_database.backend != "mysql":
+        pytest.skip(
+            "needs a MySQL/MariaDB server; this session runs on "
+            f"{session_database.backend} (set TALK_DATABASE_URL to name one)"
+        )
+    return database_url
 
 
 @pytest.fixture(scope="session")

@@ -48,7 +48,7 @@ if __name__ == "__main__":
 
 
 @pytest.fixture
-def toy_talk(toy: ToyDeck, monkeypatch: pytest.MonkeyPatch, mysql_url: str) -> ToyDeck:
+def toy_talk(toy: ToyDeck, monkeypatch: pytest.MonkeyPatch, database_url: str) -> ToyDeck:
     """A toy talk, built and recorded, whose demos the doctor's runs can import."""
     monkeypatch.setenv("PYTHONPATH", str(toy.package.parent))
     toy.write("01-start.md", f"# Start\n\n{toy.link('hello.py')}\n\n{toy.link('counter.py')}\n")
@@ -76,9 +76,10 @@ def test_a_healthy_talk_has_no_problem_and_a_table(toy_talk: ToyDeck) -> None:
     shown = doctor.render(report)
     assert "demo     budget  measured  status" in shown
     assert any(
-        line.startswith("database: MariaDB ") or line.startswith("database: MySQL ")
+        line.startswith(("database: MariaDB ", "database: MySQL ", "database: SQLite "))
         for line in shown.splitlines()
     )
+    assert report.warnings == []
 
 
 def test_a_demo_over_its_slides_budget_is_one_line(toy_talk: ToyDeck) -> None:
@@ -97,13 +98,28 @@ def test_a_stale_recording_and_a_stale_deck_are_named(toy_talk: ToyDeck) -> None
     demo = toy_talk.package / "counter.py"
     os.utime(toy_talk.build_dir / "index.html", (1, 1))
     demo.write_text(demo.read_text().replace("range(1, 4)", "range(1, 5)"))
-    problems = examine(toy_talk).problems
-    assert any(p.startswith("problem: the deck is older than ") for p in problems)
-    assert any(
-        p == "problem: the recordings of counter show older code than the demo files; "
-        "run `talk build --record`"
-        for p in problems
-    )
+    report = examine(toy_talk)
+    assert report.problems[0].startswith("problem: the deck is older than ")
+    assert report.warnings == [
+        "warning: the recordings of counter show older code than the demo files; "
+        "`talk build --record` records them (the static deck and `talk pdf` show them)"
+    ]
+
+
+def test_missing_recordings_are_named_and_tool_caches_are_no_sources(toy_talk: ToyDeck) -> None:
+    build(toy_talk, record=False)
+    # What `make check` and a run of the demos leave beside them, after the build.
+    for cache in (".ruff_cache/.gitignore", "__pycache__/hello.cpython-311.pyc"):
+        (toy_talk.package / cache).parent.mkdir(exist_ok=True)
+        (toy_talk.package / cache).write_text("a tool's, not the deck's\n")
+    report = examine(toy_talk)
+    assert report.problems == []
+    assert "recordings: 0 of 2 current" in report.notes
+    assert report.warnings == [
+        "warning: no recording of hello, counter; `talk build --record` records them "
+        "(the static deck and `talk pdf` show them)"
+    ]
+    assert report.warnings[0] in doctor.render(report)
 
 
 def test_a_busy_port_is_named(toy_talk: ToyDeck) -> None:

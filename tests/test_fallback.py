@@ -7,7 +7,7 @@ import sys
 import httpx
 import pytest
 
-from demos.connection import ENV_VAR, FALLBACK_VAR
+from demos.connection import ENV_VAR, FALLBACK_NOTICE, FALLBACK_VAR
 from runner import fallback
 from runner.service.app import create_app
 from runner.settings import PROJECT_ROOT, get_settings, sqlite_url
@@ -43,13 +43,26 @@ def test_no_server_named_and_none_answering_falls_back_and_says_so(
     assert os.environ[ENV_VAR] == sqlite_url()
     assert get_settings().database_url == sqlite_url()
     said = capsys.readouterr().err
-    assert said.startswith("database: SQLite (embedded fallback") and said.count("\n") == 1
-    assert "127.0.0.1" in said
+    assert said.startswith("database: SQLite (") and said.count("\n") == 1
+    assert "127.0.0.1" in said and said.endswith("`docker compose up -d mysql` starts MySQL\n")
 
     done = run_demo("demos.sqlalchemy_sync.raw_sql")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("(database: the embedded SQLite fallback")
+    assert done.stdout.startswith(f"{FALLBACK_NOTICE}\n")
     get_settings.cache_clear()
+
+
+def test_a_demo_run_by_hand_with_nothing_set_takes_the_talks_default(no_server: str) -> None:
+    if fallback.decide().fallback is None:
+        pytest.skip("the talk's own server answers here: a demo run by hand uses it")
+    done = run_demo("demos.sqlalchemy_async.async_orm")
+    assert done.returncode == 0, done.stderr
+    first, *rows = done.stdout.splitlines()
+    assert first == FALLBACK_NOTICE
+    assert rows[-1] == "There are 20 todo entities in the database"
+    # The terminal says why, and the one command that starts MySQL, in one line.
+    assert done.stderr.startswith("database: SQLite (") and done.stderr.count("\n") == 1
+    assert "`docker compose up -d mysql`" in done.stderr
 
 
 def test_the_deck_indicator_source_names_sqlite(no_server: str) -> None:
@@ -63,8 +76,7 @@ def test_the_deck_indicator_source_names_sqlite(no_server: str) -> None:
 def test_a_named_server_never_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
     dead = f"mysql+pymysql://root@127.0.0.1:{free_port()}/exampledb"
     monkeypatch.setenv(ENV_VAR, dead)
-    monkeypatch.setenv(FALLBACK_VAR, "")
-    monkeypatch.delenv(FALLBACK_VAR)
+    monkeypatch.delenv(FALLBACK_VAR, raising=False)
     assert not fallback.choose(dead, timeout_s=1)
     assert os.environ[ENV_VAR] == dead
 
@@ -76,7 +88,10 @@ def test_a_named_server_never_falls_back(monkeypatch: pytest.MonkeyPatch) -> Non
     )
 
 
-def test_a_server_that_answers_is_used(mysql_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(ENV_VAR)
-    assert not fallback.choose(mysql_url, timeout_s=2)
+def test_a_server_that_answers_is_used(
+    mysql_server_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    monkeypatch.delenv(FALLBACK_VAR, raising=False)
+    assert not fallback.choose(mysql_server_url, timeout_s=2)
     assert ENV_VAR not in os.environ

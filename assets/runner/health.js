@@ -43,9 +43,10 @@ export function addIndicator(served) {
     db.dataset.up = state ? String(state.reachable) : "unknown";
     // Name the embedded fallback, so nobody mistakes it for the server.
     db.textContent = state && state.backend === "sqlite" ? "database: SQLite" : "database";
-    db.title = state
-      ? state.url + (state.reachable ? ": reachable" : ": " + (state.error || "unreachable"))
-      : "database: unknown without a runner";
+    db.title = !state ? "database: unknown without a runner"
+      : state.fallback ? "SQLite, the embedded fallback, because " + state.fallback +
+        "; `docker compose up -d mysql` starts MySQL"
+      : state.url + (state.reachable ? ": reachable" : ": " + (state.error || "unreachable"));
   }
 
   async function poll() {

@@ -4,7 +4,8 @@ Only the URL's driver changes, ``mysql+aiomysql``, and every call that talks
 to the server is awaited: ``connect()``, ``execute()`` and ``dispose()``, which
 closes the pool's connections before the event loop ends. Look at the engine
 (password hidden), the answer to SELECT 1, and the server that answered:
-MariaDB or mysql (MySQL), with its version.
+MariaDB or mysql (MySQL), with its version. MariaDB answers to mysql:// URLs
+too; only the dialect knows which one it is.
 """
 
 import asyncio
@@ -27,8 +28,7 @@ async def main() -> None:
         result = await conn.execute(text("SELECT 1"))
         print(f"SELECT 1 -> {result.scalar_one()}")
         version = ".".join(map(str, conn.dialect.server_version_info or ()))
-        # MariaDB answers to mysql:// URLs too; the dialect knows which it is
-        mariadb = getattr(conn.dialect, "is_mariadb", False)
+        mariadb = getattr(conn.dialect, "is_mariadb", False)  # mysql:// too
         server = "MariaDB" if mariadb else conn.dialect.name
         print(f"server: {server} {version}")
     await engine.dispose()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from demos import catalog
 from demos.catalog import Demo
-from runner.deck import identity, pacing, readme, recordings
+from runner.deck import budgets, identity, pacing, readme, recordings
 from runner.deck.notebook import notebook, write
 from runner.deck.slides import Deck, DeckError, Location, read, section_files
 from runner.settings import PROJECT_ROOT, Settings, get_settings
@@ -42,6 +42,7 @@ def build(
     demos_dir: Path = catalog.DEMOS_DIR,
     assets_dir: Path = ASSETS_DIR,
     settings: Settings | None = None,
+    keep_budgets: bool = False,
 ) -> Path:
     """Build the deck and return the path of its index.html.
 
@@ -50,6 +51,9 @@ def build(
     ``demos_dir`` the slides link to, and the table in its README.md is rewritten.
     ``record`` runs them all first and keeps their output in the deck; otherwise
     outputs recorded earlier are reused for every demo whose file has not changed since.
+    The slides of demos without a recording reserve room for what ``demos_dir``'s budget
+    file says each prints (runner.deck.budgets); ``keep_budgets`` with ``record`` rewrites
+    it (`talk build --record`; a test's recordings leave the repository's file alone).
 
     Raises DeckError (``file:line: sentence``) for any mistake in the slides.
     """
@@ -64,12 +68,21 @@ def build(
     target.mkdir(parents=True, exist_ok=True)
     kept = recordings.load(target)
     if record:
-        kept.update(recordings.record(_shown(deck), settings))
+        made = recordings.record(_shown(deck), settings)
+        kept.update(made)
         recordings.save(target, kept)
+        if keep_budgets:
+            budgets.update(demos_dir / budgets.FILE_NAME, made)
     valid = {d.id: r for d in demos if (r := recordings.current(kept, d)) is not None}
     pace = pacing.pace(deck, valid)
     pacing.check(pace, identity.slot(slides_dir), slides_dir)
-    nb = notebook(deck, valid, identity.load(slides_dir), pace.total_s)
+    nb = notebook(
+        deck,
+        valid,
+        identity.load(slides_dir),
+        pace.total_s,
+        budgets.load(demos_dir / budgets.FILE_NAME),
+    )
     write(nb, str(target / "talk.ipynb"))
 
     from runner.deck.exporter import exporter  # nbconvert takes a third of a second to import

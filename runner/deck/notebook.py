@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import nbformat
 from nbformat import NotebookNode, from_dict
 
+from runner.deck.budgets import Budgets
 from runner.deck.identity import Identity
 from runner.deck.recordings import Recording
 from runner.deck.slides import Cell, Deck
@@ -22,8 +23,10 @@ def notebook(
     recordings: Mapping[str, Recording],
     identity: Identity | None = None,
     total_s: int | None = None,
+    budgets: Budgets | None = None,
 ) -> NotebookNode:
-    """The notebook of the deck, with each demo's recording (if any) as its output.
+    """The notebook of the deck, with each demo's recording (if any) as its output, and
+    the output budget (runner.deck.budgets) of each demo that has none.
 
     The talk's identity goes in the metadata, and the first and closing slides are
     marked to show it; the closing slide is the last before the appendix, whose
@@ -45,7 +48,10 @@ def notebook(
                 "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
                 "language_info": {"name": "python", "pygments_lexer": "python3"},
             },
-            "cells": [_cell(index, cell, recordings) for index, cell in enumerate(deck.cells)],
+            "cells": [
+                _cell(index, cell, recordings, budgets or {})
+                for index, cell in enumerate(deck.cells)
+            ],
         }
     )
     if total_s is not None:
@@ -63,7 +69,9 @@ def write(nb: NotebookNode, path: str) -> None:
     nbformat.write(nb, path, version=4)
 
 
-def _cell(index: int, cell: Cell, recordings: Mapping[str, Recording]) -> NotebookNode:
+def _cell(
+    index: int, cell: Cell, recordings: Mapping[str, Recording], budgets: Budgets
+) -> NotebookNode:
     slideshow: dict[str, object] = {"slide_type": cell.slide_type}
     if cell.timing_s is not None:
         slideshow["data"] = {"timing": cell.timing_s}
@@ -102,6 +110,8 @@ def _cell(index: int, cell: Cell, recordings: Mapping[str, Recording]) -> Notebo
             {"output_type": "stream", "name": name, "text": text}
             for name, text in recording.streams
         ]
+    elif demo.id in budgets:
+        metadata["output_budget"] = sorted(budgets[demo.id].values())
     return from_dict(
         {
             "cell_type": "code",

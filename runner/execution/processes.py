@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from demos.connection import ENV_VAR, FALLBACK_VAR
 from runner.execution import orphans
 
 # How long a demo gets to act on SIGTERM (print, close connections) before SIGKILL.
@@ -142,5 +143,12 @@ def _group_exists(pgid: int) -> bool:
 
 
 def child_environment(database_url: str) -> dict[str, str]:
-    """The runner's environment, with the demo database the runner was told to use."""
-    return {**os.environ, "TALK_DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
+    """The runner's environment, with the demo database the runner was told to use.
+
+    Why the talk fell back to SQLite (runner.fallback) goes along only with that
+    database: a demo told of another must not announce the fallback.
+    """
+    env = {**os.environ, ENV_VAR: database_url, "PYTHONUNBUFFERED": "1"}
+    if os.environ.get(ENV_VAR) != database_url:
+        env.pop(FALLBACK_VAR, None)
+    return env

@@ -89,12 +89,13 @@ def create_app(
     app.state.runner = state
     app.include_router(routes.router)
     path_limits = []
-    if authoring is not None:  # off unless `talk serve --watch` or `--edit` asks for it
-        app.include_router(authoring_routes.router)
-        app.state.authoring = authoring
-        if authoring.edit_token is not None:
-            app.include_router(editing.router)
-            path_limits.append((editing.PATH, editing.MAX_CODE_BYTES))
+    # Always asked by the deck (assets/authoring.js, editor.js): both modes are off unless
+    # `talk serve --watch` or `--edit` turns them on, and saying so is not an error.
+    app.include_router(authoring_routes.router, include_in_schema=authoring is not None)
+    app.state.authoring = authoring or Authoring()
+    if authoring is not None and authoring.edit_token is not None:
+        app.include_router(editing.router)
+        path_limits.append((editing.PATH, editing.MAX_CODE_BYTES))
     if deck_dir is not None:
         app.mount("/", StaticFiles(directory=deck_dir, html=True), name="deck")
     app.add_middleware(RequestGuard, hosts=hosts, path_limits=path_limits)

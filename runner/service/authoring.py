@@ -1,9 +1,9 @@
 """The authoring API: which modes `talk serve` runs in, and the deck's rebuilds as they happen.
 
-These routes exist only when `talk serve` runs with ``--watch`` or ``--edit``:
-``GET /api/authoring`` tells assets/authoring.js and assets/runner/editor.js what is on;
-``GET /api/authoring/events`` streams the watcher's state, so an open deck reloads
-on its slide after a rebuild, or shows what broke it.
+``GET /api/authoring`` tells assets/authoring.js and assets/runner/editor.js what is on
+(nothing, unless `talk serve` runs with ``--watch`` or ``--edit``);
+``GET /api/authoring/events`` streams the watcher's state under ``--watch``, so an
+open deck reloads on its slide after a rebuild, or shows what broke it.
 """
 
 from collections.abc import AsyncIterator

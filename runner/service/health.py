@@ -7,9 +7,10 @@ cost one probe at most per interval and never stall the event loop.
 """
 
 import asyncio
+import os
 import time
 
-from demos.connection import describe, driver_url
+from demos.connection import FALLBACK_VAR, describe, driver_url
 from runner import database
 from runner.database import Health
 
@@ -22,6 +23,8 @@ class HealthCheck:
 
     def __init__(self, talk_url: str) -> None:
         self._url = driver_url(talk_url, asynchronous=False)
+        # Set by runner.fallback before the app is made; the deck's indicator explains it.
+        self.fallback = os.environ.get(FALLBACK_VAR) or None
         self._latest: Health | None = None
         self._checked_at = 0.0
         self._probing: asyncio.Task[Health] | None = None

@@ -48,6 +48,8 @@ class DatabaseHealth(BaseModel):
     reachable: bool
     url: str
     error: str | None
+    # Why the talk runs on the embedded SQLite file, when it fell back to it.
+    fallback: str | None = None
 
 
 class HealthReport(BaseModel):
@@ -109,6 +111,7 @@ async def health(state: State) -> HealthReport:
             reachable=database.reachable,
             url=database.url,
             error=database.error,
+            fallback=state.health.fallback,
         ),
     )
 

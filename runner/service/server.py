@@ -3,24 +3,23 @@
 import asyncio
 import contextlib
 import ipaddress
+import os
 import secrets
 import sys
 import webbrowser
-from pathlib import Path
 
 import uvicorn
 
-from demos.connection import REMEDY, driver_url
+from demos.connection import FALLBACK_VAR, REMEDY, configured_server, driver_url
 from runner import database
+from runner.deck import sources
 from runner.deck.slides import DeckError
 from runner.service.app import create_app
 from runner.service.authoring import Authoring
 from runner.service.security import loopback_host
 from runner.service.watch import DeckWatcher
-from runner.settings import PROJECT_ROOT, get_settings
+from runner.settings import get_settings
 
-# What the deck is built from: a newer file in any of these makes build/index.html stale.
-DECK_SOURCES = ("slides", "demos", "assets", "runner/deck/templates")
 # Ctrl-C waits this long for open streams; then they are cancelled, which stops their demos.
 SHUTDOWN_GRACE_S = 2
 
@@ -39,7 +38,7 @@ def serve(
     """
     settings = get_settings()
     index = settings.build_dir / "index.html"
-    if deck_is_stale(index):
+    if sources.is_stale(index):
         from runner.deck import builder
 
         print(f"building the deck into {index} ...", file=sys.stderr, flush=True)
@@ -81,27 +80,20 @@ def serve(
 def _watcher() -> DeckWatcher:
     from runner.deck import builder
 
-    return DeckWatcher(builder.build, [PROJECT_ROOT / source for source in DECK_SOURCES])
+    return DeckWatcher(builder.build, sources.roots())
 
 
 def _preflight(url: str, database_url: str) -> str:
-    """What a presenter checks before going on stage: where the deck is, and the database."""
+    """What a presenter checks before going on stage: where the deck is, and the database.
+
+    On the fallback the database was said already, in the one line that says why.
+    """
+    if os.environ.get(FALLBACK_VAR):
+        return f"the talk: {url}"
     health = database.probe(driver_url(database_url, asynchronous=False), timeout_s=2)
+    why = "named by TALK_DATABASE_URL" if configured_server() else "the talk's default"
     state = "reachable" if health.reachable else f"NOT reachable: {health.error}; {REMEDY}"
-    return f"the talk: {url}\ndatabase: {health.url} ({state})"
-
-
-def deck_is_stale(index: Path, root: Path = PROJECT_ROOT) -> bool:
-    """Whether index is missing or older than any file it is built from."""
-    if not index.exists():
-        return True
-    built = index.stat().st_mtime
-    return any(
-        path.stat().st_mtime > built
-        for source in DECK_SOURCES
-        for path in (root / source).rglob("*")
-        if path.is_file() and "__pycache__" not in path.parts
-    )
+    return f"the talk: {url}\ndatabase: {health.url} ({why}, {state})"
 
 
 def is_loopback(host: str) -> bool:

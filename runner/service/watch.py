@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from runner.deck import sources
 from runner.deck.slides import DeckError
 
 POLL_S = 0.2
@@ -80,17 +81,7 @@ class DeckWatcher:
         changed.set()
 
     def _snapshot(self) -> Snapshot:
-        return {
-            path: path.stat().st_mtime_ns
-            for source in self._sources
-            for path in source.rglob("*")
-            if path.is_file() and _watched(path)
-        }
-
-
-def _watched(path: Path) -> bool:
-    # README files are prose (demos/README.md is even written by the build itself).
-    return "__pycache__" not in path.parts and path.name.lower() != "readme.md"
+        return {path: path.stat().st_mtime_ns for path in sources.files(self._sources)}
 
 
 def _say(line: str) -> None:

@@ -79,13 +79,13 @@ def test_database_code_cells_create_engines_as_a_learner_writes_them(
         )
 
 
-def test_recordings_are_labelled_with_the_server_that_answered(mysql_url: str) -> None:
+def test_recordings_are_labelled_with_the_server_that_answered(database_url: str) -> None:
     """MariaDB answers mysql:// URLs too: a recording names it for what it is."""
     demo = catalog.find("async-engine")
     assert demo is not None
-    label = recordings.backend(demo, Settings(database_url=mysql_url))
-    assert re.fullmatch(r"(MariaDB|MySQL) \d+\.\d+\.\d+", label)
-    assert label == server_name(mysql_url)
+    label = recordings.backend(demo, Settings(database_url=database_url))
+    assert re.fullmatch(r"(MariaDB|MySQL|SQLite) \d+\.\d+\.\d+", label)
+    assert label == server_name(database_url)
 
 
 @pytest.mark.fast

@@ -79,14 +79,14 @@ def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory, mysql_url: str) -> Iterator[str]:
+def served(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterator[str]:
     """The talk with every demo's recording, as it is presented, and its runner."""
     deck = builder.build(
         build_dir=tmp_path_factory.mktemp("deck"),
         record=True,
-        settings=settings(database_url=mysql_url),
+        settings=settings(database_url=database_url),
     ).parent
-    app = create_app(settings=settings(database_url=mysql_url), deck_dir=deck)
+    app = create_app(settings=settings(database_url=database_url), deck_dir=deck)
     with LiveRunner(app) as runner:
         yield runner.url + "/"
 

@@ -1,6 +1,10 @@
 """Fit by construction: every slide of the talk, at 1280x720 and 1024x768, with its
 recording and during a live run, shows its whole code and output, with nothing
-overlapping and nothing outside the slide. A slide that breaks this is named."""
+overlapping and nothing outside the slide; and so does every demo run live on a deck
+built without recordings, as on a fresh clone. A slide that breaks this is named.
+
+The database is the session's: the SQLite fallback with nothing set, the server
+TALK_DATABASE_URL names otherwise (CI runs both)."""
 
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,8 +13,11 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from demos import catalog
+from demos.connection import FALLBACK_NOTICE
+from runner.deck import builder
 from runner.service.app import create_app
 from runner.settings import Settings
+from tests.harness.database import SessionDatabase
 from tests.harness.runner import LiveRunner
 
 pytestmark = pytest.mark.browser
@@ -40,14 +47,33 @@ GO_TO_DEMO = """(id) => {
   return `${where.h}/${where.v} "${TalkFit.title(slide)}"`;
 }"""
 PROBLEMS_HERE = "() => TalkFit.problems(Reveal.getCurrentSlide())"
+RUN_OVER = """(id) => {
+  const demo = document.querySelector(`.demo[data-demo-id="${id}"]`);
+  return talkRunner.state(talkRunner.indexOf(demo)).phase !== 'running';
+}"""
+# The first line printed, and how many rows it takes on the slide (runner.js: a span a line).
+FIRST_LINE = """(id) => {
+  const first = document.querySelector(`.demo[data-demo-id="${id}"] .demo-stream > span`);
+  const rows = [...first.getClientRects()].filter((row) => row.width > 0);  // not its "\\n"
+  return [first.textContent.replace(/\\n$/, ''), rows.length];
+}"""
+TWO_FRAMES = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
 
 
 @pytest.fixture(scope="module")
-def served(recorded_talk: Path, mysql_url: str) -> Iterator[str]:
+def served(recorded_talk: Path, database_url: str) -> Iterator[str]:
     """The talk with every demo's recording, as it is presented, with its runner on the
     test database, so Run streams live output into the slides."""
-    app = create_app(settings=Settings(database_url=mysql_url), deck_dir=recorded_talk)
+    app = create_app(settings=Settings(database_url=database_url), deck_dir=recorded_talk)
     with LiveRunner(app) as runner:
+        yield runner.url + "/"
+
+
+@pytest.fixture(scope="module")
+def bare_served(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterator[str]:
+    """The talk built without recordings, as a fresh clone has it, with its runner."""
+    deck = builder.build(build_dir=tmp_path_factory.mktemp("bare-deck")).parent
+    with LiveRunner(create_app(deck_dir=deck)) as runner:
         yield runner.url + "/"
 
 
@@ -89,3 +115,32 @@ def test_every_slide_fits_during_and_after_a_live_run(browser: Browser, served: 
     assert {name: problems for name, problems in found.items() if problems} == {}
     assert sorted(ends) == sorted(catalog.ids())
     assert {i: end for i, end in ends.items() if not end.startswith("exit 0 · ")} == {}
+
+
+def test_every_demo_run_live_without_a_recording_fits_at_both_sizes(
+    browser: Browser, bare_served: str, session_database: SessionDatabase
+) -> None:
+    page = open_deck(browser, bare_served, *VIEWPORTS[0])
+    found: dict[str, list[str]] = {}
+    first_lines: dict[str, list[object]] = {}
+    for demo_id in page.evaluate(DEMO_SLIDES):
+        name = page.evaluate(GO_TO_DEMO, demo_id)
+        output = f'.demo[data-demo-id="{demo_id}"] .demo-output'
+        assert page.get_attribute(output, "data-source") == "none"
+        page.keyboard.press("r")
+        page.wait_for_selector(f'{output}[data-source="live"]', timeout=30_000)
+        page.wait_for_function(RUN_OVER, arg=demo_id, timeout=60_000)
+        first_lines[demo_id] = page.evaluate(FIRST_LINE, demo_id)
+        for width, height in VIEWPORTS:
+            page.set_viewport_size({"width": width, "height": height})
+            page.evaluate(TWO_FRAMES)
+            found[f"{name} at {width}x{height}"] = page.evaluate(PROBLEMS_HERE)
+        page.set_viewport_size({"width": VIEWPORTS[0][0], "height": VIEWPORTS[0][1]})
+    page.context.close()
+    assert {name: problems for name, problems in found.items() if problems} == {}
+    if session_database.fallback is not None:  # the newcomer's first database Run says where,
+        database_demos = [d.id for d in catalog.demos() if d.needs_database]  # in one row
+        wrong = {
+            d: first_lines[d] for d in database_demos if first_lines[d] != [FALLBACK_NOTICE, 1]
+        }
+        assert wrong == {}

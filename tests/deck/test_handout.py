@@ -27,7 +27,7 @@ def build_dir(tmp_path_factory: pytest.TempPathFactory, recorded_talk: Path) -> 
     return Path(shutil.copytree(recorded_talk, tmp_path_factory.mktemp("handout") / "build"))
 
 
-def talk_pdf(build_dir: Path, *flags: str) -> Path:
+def run_talk_pdf(build_dir: Path, *flags: str) -> subprocess.CompletedProcess[str]:
     """`talk pdf` as a presenter runs it, into this build directory."""
     env = {**os.environ, "TALK_BUILD_DIR": str(build_dir)}
     done = subprocess.run(
@@ -39,7 +39,25 @@ def talk_pdf(build_dir: Path, *flags: str) -> Path:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"wrote {build_dir / 'talk.pdf'}"
+    return done
+
+
+def talk_pdf(build_dir: Path, *flags: str) -> Path:
+    done = run_talk_pdf(build_dir, *flags)
+    assert done.stderr == "", done.stderr  # every demo recorded: nothing to say
     return build_dir / "talk.pdf"
+
+
+def test_without_recordings_the_handout_says_in_one_line_how_to_add_outputs(
+    tmp_path: Path,
+) -> None:
+    builder.build(build_dir=tmp_path)
+    done = run_talk_pdf(tmp_path)
+    assert pages(tmp_path / "talk.pdf") == slide_count(tmp_path)
+    assert done.stderr == (
+        "note: the handout shows no outputs (not recorded); "
+        "`talk build --record`, then `talk pdf`, adds them\n"
+    )
 
 
 def pages(pdf: Path) -> int:

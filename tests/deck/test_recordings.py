@@ -99,7 +99,9 @@ def test_a_demo_that_hangs_is_stopped_at_the_timeout(toy: ToyDeck) -> None:
     assert 0.8 <= elapsed <= 5.0
 
 
-def test_a_database_demo_records_on_the_configured_server(tmp_path: Path, mysql_url: str) -> None:
+def test_a_database_demo_records_on_the_configured_server(
+    tmp_path: Path, database_url: str
+) -> None:
     demo = catalog.find("engine-connect")
     assert demo is not None
     slides = tmp_path / "slides"
@@ -110,13 +112,13 @@ def test_a_database_demo_records_on_the_configured_server(tmp_path: Path, mysql_
         build_dir=tmp_path / "build",
         demos=[demo],
         record=True,
-        settings=Settings(database_url=mysql_url),
+        settings=Settings(database_url=database_url),
     ).read_text()
     nb = nbformat.read(tmp_path / "build" / "talk.ipynb", as_version=4)
     cell = next(c for c in nb.cells if c.cell_type == "code")
     # The server by the name and version it gives itself: MariaDB is not "MySQL".
-    server = server_name(mysql_url)
-    assert server is not None and re.fullmatch(r"(MariaDB|MySQL) \d+\.\d+\.\d+", server)
+    server = server_name(database_url)
+    assert server is not None and re.fullmatch(r"(MariaDB|MySQL|SQLite) \d+\.\d+\.\d+", server)
     assert cell.metadata.recording["backend"] == server
     assert cell.metadata.recording["returncode"] == 0, cell.outputs
     assert streams(cell, "stdout").strip()

@@ -34,10 +34,11 @@ def plain_runs(recorded_talk: Path) -> dict[str, DemoRun]:
     return {d.id: recorded[d.id] for d in catalog.demos() if not d.needs_database}
 
 
-@pytest.fixture(scope="session", params=["mysql", "sqlite"])
+@pytest.fixture(scope="session", params=["server", "sqlite"])
 def backend_url(request: pytest.FixtureRequest) -> str:
-    """The seeded database the database demos run against: MariaDB, then SQLite."""
-    fixture = "mysql_url" if request.param == "mysql" else "sqlite_url"
+    """The seeded database the database demos run against: the session's server (skipped
+    when the session has none), then a SQLite file of their own."""
+    fixture = "mysql_server_url" if request.param == "server" else "sqlite_url"
     return str(request.getfixturevalue(fixture))
 
 

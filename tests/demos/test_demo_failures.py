@@ -27,9 +27,9 @@ def closed_port_runs() -> dict[str, DemoRun]:
 
 
 @pytest.fixture(scope="module")
-def wrong_credentials_url(mysql_url: str) -> str:
+def wrong_credentials_url(mysql_server_url: str) -> str:
     """The test server, asked for by a user it does not know."""
-    url = make_url(mysql_url).set(username="no_such_talk_user", password="s3cret-pw")
+    url = make_url(mysql_server_url).set(username="no_such_talk_user", password="s3cret-pw")
     return url.render_as_string(hide_password=False)
 
 
@@ -47,7 +47,7 @@ def assert_one_line_with_remedy(run: DemoRun, shown_url: str) -> None:
     assert "connect_timeout=3" in lines[0] and "timed out" not in lines[0].lower()
     assert lines[0].startswith("error: cannot use the database at ")
     assert shown_url in lines[0]
-    assert "docker compose up -d" in lines[0]
+    assert "`docker compose up -d mysql`" in lines[0]
     assert "s3cret-pw" not in run.stdout + run.stderr
     assert "Traceback" not in run.stdout + run.stderr
 
@@ -85,9 +85,9 @@ def test_an_unseeded_database_says_run_talk_db_init(tmp_path: Path, demo_id: str
     assert "Traceback" not in run.stdout + run.stderr
 
 
-def test_an_unseeded_mysql_database_says_run_talk_db_init(mysql_url: str) -> None:
-    empty = make_url(mysql_url).set(database="exampledb_unseeded_probe")
-    server = make_url(mysql_url).set(database=None)
+def test_an_unseeded_mysql_database_says_run_talk_db_init(mysql_server_url: str) -> None:
+    empty = make_url(mysql_server_url).set(database="exampledb_unseeded_probe")
+    server = make_url(mysql_server_url).set(database=None)
     engine = create_engine(driver_url(server, asynchronous=False))
     try:
         with engine.begin() as conn:

@@ -5,21 +5,23 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from demos import catalog
-from demos.connection import ENV_VAR
+from demos.connection import ENV_VAR, FALLBACK_VAR
+from runner import fallback
 from runner.database import SEED_STEPS, SEED_TODOS
 from runner.settings import PROJECT_ROOT
-from tests.harness.demo_runs import stored_rows
+from tests.harness.demo_runs import environment, stored_rows
 
 
 def talk(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "runner.cli", *args],
         cwd=PROJECT_ROOT,
-        env={**os.environ, **(env or {})},
+        env=environment(env or {}),
         capture_output=True,
         text=True,
         timeout=60,
@@ -53,16 +55,16 @@ def test_db_init_twice_gives_the_same_rows_on_sqlite(tmp_path: Path) -> None:
     assert [s[1:] for s in steps] == list(SEED_STEPS)
 
 
-def test_db_init_twice_gives_the_same_rows_on_mysql(mysql_url: str) -> None:
-    assert talk("db", "init", env={ENV_VAR: mysql_url}).returncode == 0
-    after_first = stored_rows(mysql_url)
-    assert talk("db", "init", env={ENV_VAR: mysql_url}).returncode == 0
-    assert stored_rows(mysql_url) == after_first
+def test_db_init_twice_gives_the_same_rows_on_the_sessions_database(database_url: str) -> None:
+    assert talk("db", "init", env={ENV_VAR: database_url}).returncode == 0
+    after_first = stored_rows(database_url)
+    assert talk("db", "init", env={ENV_VAR: database_url}).returncode == 0
+    assert stored_rows(database_url) == after_first
     assert [t[1:] for t in after_first[0]] == list(SEED_TODOS)
 
 
-def test_db_init_creates_the_database_a_fresh_server_lacks(mysql_url: str) -> None:
-    fresh = make_url(mysql_url).set(database=f"talk_fresh_{os.getpid()}")
+def test_db_init_creates_the_database_a_fresh_server_lacks(mysql_server_url: str) -> None:
+    fresh = make_url(mysql_server_url).set(database=f"talk_fresh_{os.getpid()}")
     server = create_engine(fresh.set(drivername="mysql+pymysql", database=""))
     drop = text(f"DROP DATABASE IF EXISTS `{fresh.database}`")
     try:
@@ -94,3 +96,28 @@ def test_demos_into_a_pipe_nobody_reads_ends_quietly() -> None:
         )
     assert done.stderr == ""
     assert done.returncode == 141  # 128 + SIGPIPE, as a shell reports `head` cutting a tool
+
+
+def test_db_init_with_nothing_set_and_no_usable_server_says_one_line_and_succeeds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The newcomer's `talk db init`: the talk will run on SQLite, so that is no error."""
+    for name in (ENV_VAR, FALLBACK_VAR):
+        monkeypatch.delenv(name, raising=False)
+    if fallback.decide().fallback is None:
+        pytest.skip("the talk's own server answers here: db init seeds it")
+    nothing_set = dict(os.environ)
+    done = subprocess.run(
+        [sys.executable, "-m", "runner.cli", "db", "init"],
+        cwd=PROJECT_ROOT,
+        env=nothing_set,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("database: SQLite (") and "error" not in line.split(":")[0]
+    assert line.endswith("`docker compose up -d mysql` starts MySQL")

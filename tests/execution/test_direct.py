@@ -104,7 +104,7 @@ def by_runner(url: str) -> Printed:
     return printed
 
 
-def test_talk_run_recording_and_the_runner_print_the_same(mysql_url: str) -> None:
+def test_talk_run_recording_and_the_runner_print_the_same(database_url: str) -> None:
     """Each path runs the compared demos against a freshly seeded database.
 
     Compared per demo: stdout and stderr, after replacing every number by N and every
@@ -118,10 +118,10 @@ def test_talk_run_recording_and_the_runner_print_the_same(mysql_url: str) -> Non
         ("talk build --record", by_recording),
         ("the runner", by_runner),
     ]:
-        database.init(mysql_url)
+        database.init(database_url)
         printed[path] = {
             demo_id: (normalised(out), normalised(err), code)
-            for demo_id, (out, err, code) in run_all(mysql_url).items()
+            for demo_id, (out, err, code) in run_all(database_url).items()
         }
 
     cut = [i for i, (_, err, _) in printed["the runner"].items() if "[runner] stopped" in err]

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import pymysql
 from sqlalchemy.engine import make_url
 
+from demos.connection import ENV_VAR
+from runner.execution import processes
 from runner.settings import PROJECT_ROOT
 
 RUN_TIMEOUT_S = 60
@@ -31,13 +33,21 @@ def run_module(module: str, env: Mapping[str, str] | None = None) -> DemoRun:
     done = subprocess.run(
         [sys.executable, "-u", "-m", module],
         cwd=PROJECT_ROOT,
-        env={**os.environ, **(env or {})},
+        env=environment(env or {}),
         capture_output=True,
         text=True,
         timeout=RUN_TIMEOUT_S,
         check=False,
     )
     return DemoRun(done.returncode, done.stdout, done.stderr, time.perf_counter() - start)
+
+
+def environment(extra: Mapping[str, str]) -> dict[str, str]:
+    """This process's environment and extra, as the runner hands it to a demo: a database
+    named in extra comes without the session's fallback notice (processes.child_environment)."""
+    if ENV_VAR in extra:
+        return {**processes.child_environment(extra[ENV_VAR]), **extra}
+    return {**os.environ, **extra}
 
 
 def stored_rows(url: str) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:

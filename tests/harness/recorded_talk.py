@@ -14,11 +14,11 @@ from runner.settings import Settings
 
 
 @pytest.fixture(scope="session")
-def recorded_talk(tmp_path_factory: pytest.TempPathFactory, mysql_url: str) -> Path:
+def recorded_talk(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Path:
     """The build folder of the talk with every demo's output recorded on the test database."""
     index = builder.build(
         build_dir=tmp_path_factory.mktemp("recorded-talk"),
         record=True,
-        settings=Settings(database_url=mysql_url),
+        settings=Settings(database_url=database_url),
     )
     return index.parent

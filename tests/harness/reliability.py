@@ -18,6 +18,7 @@ from pathlib import Path
 
 import httpx
 
+from runner.execution import processes
 from runner.settings import PROJECT_ROOT
 from tests.harness.runner import (
     Event,
@@ -42,7 +43,7 @@ def mask(text: str) -> str:
 
 def direct_run(module: str, database_url: str) -> tuple[str, str, int]:
     """stdout, stderr and exit status of ``python -u -m module``, as a learner sees them."""
-    env = {**os.environ, "TALK_DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
+    env = processes.child_environment(database_url)
     done = subprocess.run(
         [sys.executable, "-u", "-m", module],
         cwd=PROJECT_ROOT,

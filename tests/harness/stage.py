@@ -57,15 +57,15 @@ def serving(deck: Path, database_url: str, **overrides: object) -> Iterator[str]
 
 
 @pytest.fixture(scope="session")
-def stage_dir(tmp_path_factory: pytest.TempPathFactory, mysql_url: str) -> Path:
+def stage_dir(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Path:
     """The stage deck's build folder, built and recorded once per test run."""
     return build(tmp_path_factory.mktemp("stage"))
 
 
 @pytest.fixture(scope="session")
-def stage_url(stage_dir: Path, mysql_url: str) -> Iterator[str]:
+def stage_url(stage_dir: Path, database_url: str) -> Iterator[str]:
     """The stage deck's URL, served by one runner on the test database for the whole run."""
-    with serving(stage_dir, mysql_url) as url:
+    with serving(stage_dir, database_url) as url:
         yield url
 
 

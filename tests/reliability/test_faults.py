@@ -141,9 +141,9 @@ def test_an_unreachable_database_ends_the_run_with_one_line_at_once(
     ],
 )
 def test_a_database_killed_mid_demo_ends_the_run_with_one_line_at_once(
-    mysql_url: str, fork_server: bool, demo_id: str, kill_after: str, delay_s: float
+    mysql_server_url: str, fork_server: bool, demo_id: str, kill_after: str, delay_s: float
 ) -> None:
-    database = make_url(mysql_url)
+    database = make_url(mysql_server_url)
     killed_at: list[float] = []
     with KillableProxy(database.host or "127.0.0.1", database.port or 3306) as proxy:
         via_proxy = database.set(host="127.0.0.1", port=proxy.port)
@@ -201,10 +201,10 @@ def _health_latencies(url: str) -> Iterator[list[float]]:
     ],
 )
 def test_a_100_mb_flood_is_cut_at_the_cap_and_health_keeps_answering(
-    mysql_url: str, cap_mib: int
+    database_url: str, cap_mib: int
 ) -> None:
     cap = cap_mib * 1024 * 1024
-    with ServedRunner(database_url=mysql_url, output_cap_bytes=cap) as runner:
+    with ServedRunner(database_url=database_url, output_cap_bytes=cap) as runner:
         with _health_latencies(runner.url) as latencies:
             time.sleep(0.2)  # the first probe, before the flood
             events = _stream(runner.url, "hundred_megabytes")
@@ -224,9 +224,9 @@ def test_a_100_mb_flood_is_cut_at_the_cap_and_health_keeps_answering(
     assert latencies and all(latency < float("inf") for latency in latencies)
 
 
-def test_a_100_mb_line_without_a_newline_is_cut_at_the_cap(mysql_url: str) -> None:
+def test_a_100_mb_line_without_a_newline_is_cut_at_the_cap(database_url: str) -> None:
     cap = 1024 * 1024
-    with ServedRunner(database_url=mysql_url, output_cap_bytes=cap) as runner:
+    with ServedRunner(database_url=database_url, output_cap_bytes=cap) as runner:
         with _health_latencies(runner.url) as latencies:
             time.sleep(0.2)  # the first probe, before the flood
             events = _stream(runner.url, "one_huge_line")

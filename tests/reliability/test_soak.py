@@ -150,16 +150,18 @@ async def _soak(url: str, plan: list[tuple[str, bool]], tally: Tally) -> None:
     ],
 )
 def test_soak_leaves_nothing_behind_and_prints_what_python_prints(
-    mysql_url: str, fork_server: bool, scale: Scale
+    database_url: str, fork_server: bool, scale: Scale
 ) -> None:
     modules = {demo.id: demo.module for demo in catalog.demos() if demo.id in DETERMINISTIC}
     modules[TRICKLE] = TRICKLE_MODULE
-    tally = Tally({demo_id: direct_run(module, mysql_url) for demo_id, module in modules.items()})
+    tally = Tally(
+        {demo_id: direct_run(module, database_url) for demo_id, module in modules.items()}
+    )
     plan = _plan(scale, seed=scale.runs)
     warm_up, rest = plan[: 2 * len(modules)], plan[2 * len(modules) :]
 
     started = time.monotonic()
-    with ServedRunner(fork_server=fork_server, database_url=mysql_url) as runner:
+    with ServedRunner(fork_server=fork_server, database_url=database_url) as runner:
         asyncio.run(_soak(runner.url, warm_up, tally))
         rss_warm = runner.rss_kib()
         asyncio.run(_soak(runner.url, rest, tally))

@@ -9,6 +9,7 @@ import pytest
 
 from demos import catalog
 from runner.service.app import create_app
+from tests.harness.database import SessionDatabase
 from tests.harness.runner import FIXTURE_DEMOS, LiveRunner, settings
 
 
@@ -18,13 +19,17 @@ def client_for(**overrides: object) -> httpx.AsyncClient:
 
 
 @pytest.mark.asyncio
-async def test_health_reports_a_reachable_database(mysql_url: str) -> None:
-    async with client_for(database_url=mysql_url) as client:
+async def test_health_reports_a_reachable_database(
+    database_url: str, session_database: SessionDatabase
+) -> None:
+    async with client_for(database_url=database_url) as client:
         response = await client.get("/api/health")
     assert response.status_code == 200
     health = response.json()
     assert health["runner"] == "ok"
-    assert health["database"]["backend"] == "mysql"
+    assert health["database"]["backend"] == session_database.backend
+    # On the fallback, why: the deck's database indicator shows it as its tooltip.
+    assert health["database"]["fallback"] == session_database.fallback
     assert health["database"]["reachable"] is True, health
     assert health["database"]["error"] is None
 

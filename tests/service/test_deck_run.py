@@ -48,10 +48,10 @@ def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def talk_serve(build_dir: Path, mysql_url: str) -> Iterator[tuple[str, int]]:
+def talk_serve(build_dir: Path, database_url: str) -> Iterator[tuple[str, int]]:
     """`talk serve` as a presenter starts it; it builds the (missing) deck first."""
     port = free_port()
-    env = {**os.environ, "TALK_BUILD_DIR": str(build_dir), "TALK_DATABASE_URL": mysql_url}
+    env = {**os.environ, "TALK_BUILD_DIR": str(build_dir), "TALK_DATABASE_URL": database_url}
     server = subprocess.Popen(
         [sys.executable, "-m", "runner.cli", "serve", "--no-browser", "--port", str(port)],
         env=env,

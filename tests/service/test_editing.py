@@ -22,6 +22,13 @@ DEMO = "coroutine-object"
 LINGERING = "import time\ntime.sleep(60)\n"
 
 
+@pytest.fixture(autouse=True)
+def own_temp_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Edits go into this test's own folder: another runner's edits elsewhere on the
+    machine are none of its business."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+
 @pytest.fixture(scope="module")
 def runner() -> Iterator[LiveRunner]:
     app = create_app(fork_server=False, authoring=Authoring(edit_token=TOKEN))

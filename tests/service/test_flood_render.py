@@ -83,10 +83,10 @@ def test_a_megabyte_of_long_lines_is_cut_and_the_page_keeps_a_bounded_window(
 
 
 def test_stop_can_be_clicked_in_the_middle_of_an_endless_flood(
-    page: Page, stage_dir: Path, mysql_url: str
+    page: Page, stage_dir: Path, database_url: str
 ) -> None:
     # A cap far above what arrives before Stop: only Stop can end this run.
-    with stage.serving(stage_dir, mysql_url, output_cap_bytes=512 * 1024 * 1024) as url:
+    with stage.serving(stage_dir, database_url, output_cap_bytes=512 * 1024 * 1024) as url:
         index = stage.open_demo(page, url, "flood")
         button = page.locator('.demo[data-demo-id="flood"] .demo-run')
         button.click()

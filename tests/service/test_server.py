@@ -10,25 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from runner.service.server import browse_host, deck_is_stale, is_loopback
+from runner.service.server import browse_host, is_loopback
 from tests.harness.runner import free_port
-
-
-def test_the_deck_is_stale_when_missing_or_older_than_a_source(tmp_path: Path) -> None:
-    index = tmp_path / "build" / "index.html"
-    slide = tmp_path / "slides" / "01-overview.md"
-    slide.parent.mkdir()
-    slide.write_text("# Overview\n")
-    assert deck_is_stale(index, tmp_path)
-
-    index.parent.mkdir()
-    index.write_text("<html></html>")
-    os.utime(slide, (1_000, 1_000))
-    os.utime(index, (2_000, 2_000))
-    assert not deck_is_stale(index, tmp_path)
-
-    os.utime(slide, (3_000, 3_000))
-    assert deck_is_stale(index, tmp_path)
 
 
 def test_only_loopback_addresses_count_as_loopback() -> None:
@@ -37,10 +20,10 @@ def test_only_loopback_addresses_count_as_loopback() -> None:
 
 
 def test_serving_on_all_interfaces_warns_loudly_and_still_checks_the_host(
-    tmp_path: Path, mysql_url: str
+    tmp_path: Path, database_url: str
 ) -> None:
     port = free_port()
-    env = {**os.environ, "TALK_BUILD_DIR": str(tmp_path), "TALK_DATABASE_URL": mysql_url}
+    env = {**os.environ, "TALK_BUILD_DIR": str(tmp_path), "TALK_DATABASE_URL": database_url}
     server = subprocess.Popen(
         [
             sys.executable,
@@ -107,10 +90,10 @@ def test_the_url_printed_for_a_bind_address_is_one_that_reaches_it() -> None:
     ],
 )
 def test_the_printed_url_answers_and_runs_a_demo_and_the_exposure_is_said(
-    tmp_path: Path, mysql_url: str, host: str, exposed: str
+    tmp_path: Path, database_url: str, host: str, exposed: str
 ) -> None:
     port = free_port()
-    env = {**os.environ, "TALK_BUILD_DIR": str(tmp_path), "TALK_DATABASE_URL": mysql_url}
+    env = {**os.environ, "TALK_BUILD_DIR": str(tmp_path), "TALK_DATABASE_URL": database_url}
     command = ["serve", "--host", host, "--port", str(port), "--no-browser"]
     server = subprocess.Popen(
         [sys.executable, "-m", "runner.cli", *command],
