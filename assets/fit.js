@@ -14,7 +14,7 @@
    streams into a place that does not move.
 
    A slide nothing fits gets data-fit="overflow" and a console error naming it;
-   the browser test fails on it. The contract with deck.css: .demo is a grid
+   fit-check.js's TalkFit.problems names it, and the browser tests fail on it. The contract with deck.css: .demo is a grid
    whose sizes come from --demo-height, --output-height, --code-width,
    --code-size, --output-size and --foot-height, and data-layout="stack" | "side". */
 (function () {
@@ -261,61 +261,18 @@
     document.documentElement.dataset.fitted = "true";
   }
 
-  function describe(node) {
-    if (node.classList.contains("highlight")) return "the code box";
-    if (node.classList.contains("demo-output")) return "the output box";
-    return "a <" + node.tagName.toLowerCase() + ">";
-  }
-
-  function boxesOf(section) {
-    var boxes = [];
-    Array.prototype.forEach.call(section.children, function (child) {
-      if (child.tagName === "ASIDE" || getComputedStyle(child).display === "none") return;
-      if (child.classList.contains("demo")) {
-        boxes.push.apply(boxes, child.querySelectorAll(".demo-code .highlight, .demo-output"));
-      } else {
-        boxes.push(child);
-      }
-    });
-    return boxes;
-  }
-
-  /* What a presenter would trip over on this slide, in words: a box hiding
-     lines, boxes overlapping, anything outside the slide. Empty when none.
-     The browser tests and `talk pdf` ask this of every slide. */
-  function problems(section) {
-    var found = [];
-    if (section.dataset.fit === "overflow") found.push("nothing fits its code and output");
-    var frame = section.getBoundingClientRect();
-    var boxes = boxesOf(section);
-    var scrolling = section.querySelectorAll(".highlight, .demo-output");
-    Array.prototype.forEach.call(scrolling, function (box) {
-      if (overflows(box)) found.push(describe(box) + " hides content");
-    });
-    var demo = section.querySelector(".demo");
-    var covered = demo ? coveredLine(demo) : 0;
-    if (covered) found.push("the Run button covers code line " + covered);
-    var rects = boxes.map(function (box) { return box.getBoundingClientRect(); });
-    rects.forEach(function (rect, i) {
-      var slack = 1;
-      if (rect.left < frame.left - slack || rect.top < frame.top - slack ||
-          rect.right > frame.right + slack || rect.bottom > frame.bottom + slack) {
-        found.push(describe(boxes[i]) + " sits outside the slide");
-      }
-      for (var j = i + 1; j < rects.length; j++) {
-        if (intersect(rect, rects[j])) {
-          found.push(describe(boxes[i]) + " overlaps " + describe(boxes[j]));
-        }
-      }
-    });
-    return found;
-  }
-
   // Now, and again once pictures above a demo and fonts have their final size.
   // In ?print-pdf, reveal.js measures its pages after the load event and a
   // frame: these fits come first.
   fitAll();
   window.addEventListener("load", fitAll);
   if (document.fonts && document.fonts.ready) document.fonts.ready.then(fitAll);
-  window.TalkFit = { fitAll: fitAll, problems: problems, title: title };
+  // fit-check.js adds `problems`, the check, from the same measures.
+  window.TalkFit = {
+    fitAll: fitAll,
+    title: title,
+    overflows: overflows,
+    intersect: intersect,
+    coveredLine: coveredLine,
+  };
 })();

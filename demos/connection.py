@@ -104,28 +104,39 @@ def configured_server() -> str | None:
 def database_url(talk_url: str) -> URL:
     """The URL a demo really connects to: the server of TALK_DATABASE_URL, the demo's driver."""
     demo_url = make_url(talk_url)
-    url = driver_url(
-        configured_server() or demo_url,
-        asynchronous=demo_url.get_driver_name() in _ASYNC_DRIVERS,
-    )
+    try:
+        url = driver_url(
+            configured_server() or demo_url,
+            asynchronous=demo_url.get_driver_name() in _ASYNC_DRIVERS,
+        )
+    except UnsupportedDatabase as error:
+        raise SystemExit(f"error: {error}") from None
+    if url.get_backend_name() == "sqlite":
+        _teach_sqlite_to_sleep()
     _explain_connection_failures(url)
     _announce_fallback()
     return url
 
 
+class UnsupportedDatabase(ValueError):
+    """A URL of a kind of server the talk does not run on (PostgreSQL, say)."""
+
+
 def driver_url(server: str | URL, *, asynchronous: bool) -> URL:
-    """The server's URL with the driver the talk uses for it, sync or async."""
+    """The server's URL with the driver the talk uses for it, sync or async.
+
+    Pure: it connects to nothing and changes nothing; a server of another kind
+    raises UnsupportedDatabase, whose message names the variable.
+    """
     target = make_url(server)
     backend = target.get_backend_name()
     driver = _DRIVER_FOR.get((backend, asynchronous))
     if driver is None:
-        raise SystemExit(
-            f"error: {ENV_VAR} names a {backend!r} server; use MySQL, MariaDB or SQLite"
+        raise UnsupportedDatabase(
+            f"{ENV_VAR} names a {backend!r} server; use MySQL, MariaDB or SQLite"
         )
     url = target.set(drivername=f"{backend}+{driver}")
-    if backend == "sqlite":
-        _teach_sqlite_to_sleep()
-    elif "connect_timeout" not in url.query:
+    if backend != "sqlite" and "connect_timeout" not in url.query:
         url = url.update_query_dict(
             {"connect_timeout": str(CONNECT_TIMEOUT_S)}
         )

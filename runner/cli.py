@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from demos import catalog
-from demos.connection import connection_failure, describe, driver_url
+from demos.connection import UnsupportedDatabase, connection_failure, describe, driver_url
 from runner import fallback
 from runner.deck.slides import DeckError, suggestion
 from runner.execution.events import Output
@@ -27,6 +27,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DeckError as error:  # a mistake in a slide or demo: say where
         print(f"error: {error}", file=sys.stderr)
         return 1
+    except UnsupportedDatabase as error:  # TALK_DATABASE_URL names a server we cannot use
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     except BrokenPipeError:
         # The reader has gone (`talk demos | head`): stop quietly, as Unix tools do, and
         # point stdout at nothing so that the interpreter's last flush cannot fail too.
