@@ -113,6 +113,7 @@ class Run:
             await asyncio.wait({ended, capped, expired}, return_when=asyncio.FIRST_COMPLETED)
             if ended.done():
                 return ended.result(), False
+            ended.cancel()  # the run is ended here, once
             timed_out = not self._cap_reached.is_set()
             code = await self._kill(self.process)
             # What the demo printed on its way out (on SIGTERM) still counts.

@@ -145,5 +145,7 @@ def test_a_run_past_its_memory_limit_ends_with_one_line(fork_server: bool) -> No
     if not capabilities.detect().memory_limit:
         pytest.skip("no memory limit on this system")
     assert exit_of(events)["code"] == 1
-    assert stderr.count("\n") == 1 and stderr.startswith("[runner] stopped: the demo needed"), stderr
+    assert stderr.count("\n") == 1 and stderr.startswith("[runner] stopped: the demo needed"), (
+        stderr
+    )
     assert "memory_hog.py:" in stderr and "Traceback" not in stderr
