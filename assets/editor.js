@@ -5,20 +5,35 @@
 
    Off unless the page was opened with the URL `talk serve --edit` printed:
    its fragment #edit=TOKEN is read here, before anything else on the page runs,
-   kept in this tab's sessionStorage (a reload keeps it, another site never sees
-   it) and removed from the address bar. Every edited run sends it in a header;
-   the runner refuses an edited run without it. This file loads without defer,
-   in the head, so that it takes the fragment before reveal.js reads the hash. */
+   removed from the address bar and exchanged, once, for a session token, which
+   this tab's sessionStorage keeps (a reload keeps it, another site never sees
+   it). The printed token is then dead, in the history too. Every edited run sends
+   the session token in a header; the runner refuses an edited run without it.
+   This file loads without defer, in the head, so that it takes the fragment
+   before reveal.js reads the hash. */
 (function () {
   "use strict";
 
   var KEY = "talk-edit-token";
   var given = /^#edit=([A-Za-z0-9_-]+)$/.exec(location.hash);
-  if (given) {
-    sessionStorage.setItem(KEY, given[1]);
-    history.replaceState(null, "", location.pathname + location.search);
-  }
+  if (given) history.replaceState(null, "", location.pathname + location.search);
   var token = sessionStorage.getItem(KEY);
+  var exchanged = given ? exchange(given[1]) : Promise.resolve();
+
+  async function exchange(printed) {
+    try {
+      var response = await fetch("api/authoring/edit-session", {
+        method: "POST",
+        headers: { "X-Talk-Edit-Token": printed },
+        cache: "no-store",
+      });
+      if (!response.ok) return;
+      token = (await response.json()).token;
+      sessionStorage.setItem(KEY, token);
+    } catch (error) {
+      return;
+    }
+  }
   var originals = new WeakMap(); // demo element -> {html, text} of its code as built
 
   function codeOf(demo) {
@@ -77,6 +92,7 @@
   }
 
   async function start() {
+    await exchanged;
     if (!token) return;
     try {
       var response = await fetch("api/authoring", { cache: "no-store" });
