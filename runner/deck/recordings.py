@@ -113,8 +113,9 @@ async def _record_all(demos: Sequence[Demo], settings: Settings) -> dict[str, Re
     """Every demo's recording, in the order given.
 
     Demos without a database run side by side. Database demos run one after another
-    in talk order, because they share tables (one creates what the next reads). Demos
-    that print a timing run last, one at a time, so nothing else skews what they measure.
+    in talk order: they share one database, whose seeded rows they print (and SQLite
+    takes one writer at a time). Demos that print a timing run last, one at a time, so
+    nothing else skews what they measure.
     """
     slots = asyncio.Semaphore(max(os.cpu_count() or 1, 1))
     results: dict[str, Recording] = {}
@@ -147,11 +148,19 @@ async def _run(demo: Demo, settings: Settings) -> Recording:
         limits=Limits(settings.run_timeout_s, settings.output_cap_bytes),
         env=env,
         cwd=PROJECT_ROOT,
-        on_output=lambda output: streams.append((output.stream, output.text)),
+        on_output=lambda output: streams.append((output.stream, portable(output.text))),
     )
     return Recording(
         _merged(streams), started, backend(demo, settings), end.code, sha, round(end.elapsed_s, 2)
     )
+
+
+def portable(text: str, root: Path = PROJECT_ROOT, home: Path | None = None) -> str:
+    """Output with the presenter's paths taken out, as the static copy is shared: files
+    of the project relative to it, anything else under the home folder from ``~``."""
+    home = home or Path.home()
+    text = text.replace(f"{root}{os.sep}", "")
+    return text.replace(f"{home}{os.sep}", f"~{os.sep}") if str(home) != os.sep else text
 
 
 def _merged(streams: list[tuple[str, str]]) -> list[tuple[str, str]]:
