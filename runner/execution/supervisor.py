@@ -70,8 +70,9 @@ def supervise(lifeline: int, start_demo: Callable[[], None]) -> NoReturn:
     demo = os.fork()
     if demo == 0:
         signal.set_wakeup_fd(-1)
-        for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, signal.SIG_DFL)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # as `python -m` has it
         for fd in (wake_r, wake_w, lifeline):
             os.close(fd)
         os.setsid()

@@ -8,13 +8,14 @@ runner says so in one line, and the demos use nothing POSIX-only.
 
 import ast
 import os
+import resource
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from runner.execution import capabilities
+from runner.execution import capabilities, limits
 from runner.settings import PROJECT_ROOT
 
 # What native Windows lacks, as the demos could reach it.
@@ -146,3 +147,22 @@ def test_talk_doctor_names_the_containment_in_force(tmp_path: Path) -> None:
     assert report.notes[0] == f"containment: {capabilities.detect().containment}"
     expected = "per-run subreaper" if capabilities.detect().subreaper else "process group only"
     assert expected in report.notes[0]
+
+
+def test_a_run_gets_the_limits_its_system_offers() -> None:
+    code = (
+        "import resource\n"
+        "from runner.execution import capabilities, limits\n"
+        "limits.apply_to_this_process(capabilities.detect())\n"
+        "print(resource.getrlimit(resource.RLIMIT_DATA)[0],"
+        " resource.getrlimit(resource.RLIMIT_NPROC)[0])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+    )
+    data, processes = (int(n) for n in done.stdout.split())
+    found = capabilities.detect()
+    if found.memory_limit:
+        assert data == limits.MEMORY_LIMIT_BYTES
+    if found.process_limit:
+        assert processes != resource.RLIM_INFINITY and processes > limits.PROCESS_HEADROOM
