@@ -76,6 +76,13 @@ def test_without_posix_talk_run_and_serve_say_so_in_one_line(command: tuple[str,
     assert "needs macOS, Linux or WSL 2" in done.stderr and "Traceback" not in done.stderr
 
 
+def test_without_proc_and_prctl_talk_run_runs_a_demo_to_its_end() -> None:
+    """The macOS path of `talk run` (the issue's traceback: FileNotFoundError '/proc')."""
+    done = _talk("run", "coroutine-object", TALK_SIMULATE_MISSING="proc,prctl")
+    assert done.returncode == 0, done.stderr
+    assert "<coroutine object" in done.stdout and "Traceback" not in done.stderr
+
+
 def test_the_demos_use_nothing_posix_only() -> None:
     found = []
     for path in sorted((PROJECT_ROOT / "demos").rglob("*.py")):
