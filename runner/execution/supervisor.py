@@ -120,7 +120,7 @@ def _wait_for_demo(demo: int, lifeline: int, wake: int) -> int:
         watched = [wake] if stop_at is not None else [wake, lifeline]
         readable, _, _ = select.select(watched, [], [], timeout)
         if lifeline in readable and stop_at is None and not _read_or_eof(lifeline):
-            _signal_group(demo, signal.SIGTERM)
+            _signal_demo(demo, signal.SIGTERM)
             stop_at = time.monotonic() + STOP_GRACE_S
         if wake in readable:
             with contextlib.suppress(BlockingIOError):
@@ -129,7 +129,7 @@ def _wait_for_demo(demo: int, lifeline: int, wake: int) -> int:
         if status is not None:
             return status
         if stop_at is not None and time.monotonic() >= stop_at:
-            _signal_group(demo, signal.SIGKILL)
+            _signal_demo(demo, signal.SIGKILL)
             return os.waitpid(demo, 0)[1]
 
 
@@ -192,6 +192,14 @@ def _children_of(parent: int, found: capabilities.Capabilities) -> list[int]:
 def _signal_group(pgid: int, signum: signal.Signals) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(pgid, signum)
+
+
+def _signal_demo(demo: int, signum: signal.Signals) -> None:
+    """The demo's group, and the demo itself in case it has not called setsid() yet
+    (safe: an unreaped child's pid cannot be reused)."""
+    _signal_group(demo, signum)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(demo, signum)
 
 
 def _become_subreaper() -> None:
