@@ -48,6 +48,7 @@ STOP_GRACE_S = 1.0
 # The longest the supervisor spends killing adopted orphans before it gives up.
 SWEEP_S = 1.0
 _PR_SET_CHILD_SUBREAPER = 36
+_STOPS = {signal.SIGTERM, signal.SIGINT}
 
 
 def main() -> None:
@@ -65,14 +66,16 @@ def supervise(lifeline: int, start_demo: Callable[[], None]) -> NoReturn:
     os.set_blocking(wake_w, False)
     signal.set_wakeup_fd(wake_w)
     signal.signal(signal.SIGCHLD, lambda *_: None)  # a handler, so the wakeup fd fires
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # ending the run is the lifeline's job
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Blocked, not ignored: ending the run is the lifeline's job, and a stop sent to
+    # the demo before it has unblocked them waits for it instead of being lost.
+    signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
     demo = os.fork()
     if demo == 0:
         signal.set_wakeup_fd(-1)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)  # as `python -m` has it
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
         for fd in (wake_r, wake_w, lifeline):
             os.close(fd)
         os.setsid()
@@ -216,6 +219,7 @@ def _exit_as(status: int) -> NoReturn:
     if code < 0:
         with contextlib.suppress(OSError, ValueError):
             signal.signal(-code, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {-code})
         os.kill(os.getpid(), -code)
         time.sleep(1)  # a stop or tty signal needs no more; SIGKILL never returns here
     os._exit(code if code >= 0 else 128 - code)
