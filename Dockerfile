@@ -1,13 +1,14 @@
 # The runner with its deck: `docker compose up`, then open http://127.0.0.1:8000.
 #
-# reveal.js comes from npm in a Node stage; only its installed files reach the
-# runner image, which needs no Node at run time. The deck is built at image build,
-# so the container serves at once; `talk serve` rebuilds it if a source is newer.
+# reveal.js comes from npm in a Node stage (without the tests' dev dependencies);
+# only its installed files reach the runner image, which needs no Node at run time.
+# The deck is built at image build, so the container serves at once; `talk serve`
+# rebuilds it if a source is newer.
 
 FROM node:22-slim AS reveal
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund --loglevel=error
+RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error
 
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \

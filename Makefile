@@ -1,10 +1,12 @@
-# The two things a newcomer does: `make talk` (deck + runner) and `make test`.
-# `make check` is the gate CI runs before the tests: format, lint, types.
+# The two things a newcomer does: `make talk` (deck + runner) and `make test` (the
+# whole suite, as CI runs it). `make test-fast` is the logic tier alone, in seconds:
+# the tests marked `fast` (no server, browser or database), the JavaScript's under
+# node --test among them. `make check` is the gate CI runs before the tests.
 # Both install what they need first: Python packages into .venv, reveal.js into node_modules.
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: talk test check deps
+.PHONY: talk test test-fast check deps
 # Seeding first is idempotent and leaves the demo rows as the talk expects them. With no
 # database it prints one line with the remedy, and the deck is served all the same.
 talk: deps
@@ -13,6 +15,9 @@ talk: deps
 
 test: deps
 	$(BIN)/python -m pytest
+
+test-fast: deps
+	$(BIN)/python -m pytest -m fast -q
 
 check: deps
 	$(BIN)/ruff format --check .

@@ -1,24 +1,22 @@
 /* `talk serve --watch`: the open deck follows the sources. After each rebuild
-   the page reloads on the slide it shows (reveal.js keeps it in the URL hash;
-   the speaker view reconnects by itself); a build that fails shows its
-   `file:line` over the last good deck until it is fixed.
+   the page reloads on the slide it shows (the speaker view reconnects by
+   itself); a build that fails shows its `file:line` over the last good deck
+   until it is fixed.
 
    Inert unless the runner says it watches (GET api/authoring), so it is the
    same file in every build, and does nothing from file:// or a static host. */
 (function () {
   "use strict";
 
-  var served = location.protocol === "http:" || location.protocol === "https:";
-  // The speaker view's previews: they reload too, but keep no hash of their own.
-  var receiver = /receiver/i.test(location.search);
-  var overlay = null;
+  const served = location.protocol === "http:" || location.protocol === "https:";
+  let overlay = null;
 
   function showError(message) {
     if (!overlay) {
       overlay = document.createElement("div");
       overlay.className = "authoring-error";
       overlay.setAttribute("role", "alert");
-      var title = document.createElement("p");
+      const title = document.createElement("p");
       title.className = "authoring-error-title";
       title.textContent = "The deck did not build; this is the last good one. Fix and save:";
       overlay.appendChild(title);
@@ -33,21 +31,23 @@
     if (overlay) overlay.hidden = true;
   }
 
-  /* Reload on the slide being shown, even where reveal.js writes no hash. */
+  /* Reload on the slide being shown. The URL hash cannot say which: reveal.js
+     writes it at most once a second (a save soon after a slide change would
+     reload on the slide before), and the speaker view's previews keep none. */
   function reload() {
-    if (receiver && window.Reveal && Reveal.getIndices) {
-      var at = Reveal.getIndices();
-      var hash = "#/" + at.h + "/" + (at.v || 0) + (at.f !== undefined ? "/" + at.f : "");
+    if (window.Reveal && Reveal.getIndices) {
+      const at = Reveal.getIndices();
+      const hash = "#/" + at.h + "/" + (at.v || 0) + (at.f !== undefined ? "/" + at.f : "");
       history.replaceState(null, "", location.pathname + location.search + hash);
     }
     location.reload();
   }
 
   function listen() {
-    var seen = null;
-    var events = new EventSource("api/authoring/events");
+    let seen = null;
+    const events = new EventSource("api/authoring/events");
     events.addEventListener("deck", function (event) {
-      var state = JSON.parse(event.data);
+      const state = JSON.parse(event.data);
       if (seen !== null && state.version !== seen) {
         reload();
         return;
@@ -61,9 +61,9 @@
   async function start() {
     if (!served) return;
     try {
-      var response = await fetch("api/authoring", { cache: "no-store" });
+      const response = await fetch("api/authoring", { cache: "no-store" });
       if (!response.ok) return;
-      var modes = await response.json();
+      const modes = await response.json();
       if (modes.watch) listen();
     } catch (error) {
       // No runner behind this page: nothing to follow.

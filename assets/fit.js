@@ -25,6 +25,7 @@
   var MIN_OUTPUT_LINES = 4; // the room a slide without a recording keeps for a run
   var MIN_SIDE_OUTPUT_PX = 240; // the output column's narrowest width, beside the code
   var GAP_PX = 10;
+  var BUTTON_CLEARANCE_PX = 6; // code ending nearer the Run button than this touches it
   var FOOT_PX = 44; // the status line's row under a side-by-side demo: 26 px text
   var STATUS_PROBE = "exit 0 \u00b7 0.00 s"; // what a finished run writes under its output
 
@@ -95,7 +96,9 @@
   }
 
   /* Where the Run button (runner.js) floats, at its widest: it reads Stop
-     during a run. */
+     during a run. Code must keep clear of its left and bottom edges too: a
+     line that ends where the button begins reads as hidden under it (WebKit
+     lays monospace wider than Chromium, and met the button there). */
   function buttonArea(button) {
     var label = button.textContent;
     var areas = [label, "Stop"].map(function (text) {
@@ -103,11 +106,12 @@
       return button.getBoundingClientRect();
     });
     button.textContent = label;
+    var clearance = BUTTON_CLEARANCE_PX * scaleOf(button.closest(".demo"));
     return {
-      left: Math.min(areas[0].left, areas[1].left),
+      left: Math.min(areas[0].left, areas[1].left) - clearance,
       right: Math.max(areas[0].right, areas[1].right),
       top: Math.min(areas[0].top, areas[1].top),
-      bottom: Math.max(areas[0].bottom, areas[1].bottom),
+      bottom: Math.max(areas[0].bottom, areas[1].bottom) + clearance,
     };
   }
 
@@ -115,7 +119,7 @@
      box's top right corner, clear only of lines that end before it. */
   function coveredLine(demo) {
     var button = demo.querySelector(".demo-run");
-    if (!button) return 0;
+    if (!button || !button.getClientRects().length) return 0; // none, or hidden (print)
     var area = buttonArea(button);
     var lines = demo.querySelectorAll(".demo-code pre > span[id]");
     for (var i = 0; i < lines.length; i++) {

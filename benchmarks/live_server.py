@@ -143,7 +143,7 @@ def main() -> None:
     parser.add_argument("--deck", type=Path, help="a directory to serve at /")
     args = parser.parse_args()
     app = create_app(
-        demos=(*catalog.DEMOS, *BENCH_DEMOS), deck_dir=args.deck, fork_server=not args.plain
+        demos=(*catalog.demos(), *BENCH_DEMOS), deck_dir=args.deck, fork_server=not args.plain
     )
     # The same server `talk serve` runs; access logs off, they would only add noise.
     uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)

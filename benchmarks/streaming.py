@@ -27,7 +27,7 @@ TARGET_P95_MS = 15.0
 # The deck's markup contract with runner.js (see runner/deck/templates/talk), one demo only.
 PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>streaming benchmark</title>
-<script src="assets/runner.js" defer></script></head>
+<script type="module" src="assets/runner.js"></script></head>
 <body><div class="demo" data-demo-id="ticker" data-needs-database="false">
 <div class="demo-output" data-source="none"><pre class="demo-stream"></pre></div>
 </div></body></html>
@@ -161,8 +161,9 @@ def _whole_lines(lines: list[tuple[str, float]]) -> float:
 
 
 def _page_dir(root: Path) -> Path:
-    """A one-demo page using the deck's real runner.js, served by the runner at /."""
-    (root / "assets").mkdir()
-    shutil.copyfile(PROJECT_ROOT / "assets" / "runner.js", root / "assets" / "runner.js")
+    """A one-demo page using the deck's real runner.js and its modules, served by the runner."""
+    assets = PROJECT_ROOT / "assets"
+    shutil.copytree(assets / "runner", root / "assets" / "runner")
+    shutil.copyfile(assets / "runner.js", root / "assets" / "runner.js")
     (root / "index.html").write_text(PAGE, encoding="utf-8")
     return root

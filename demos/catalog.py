@@ -3,28 +3,40 @@
 A demo is a module under demos/ that a slide links to on a line of its own; its id
 is the module's own name (``python_async/gather.py`` -> ``gather``), its title the
 first line of its docstring, and it needs the database when it imports from
-``demos.connection`` (the redirection of its engine to the talk's server). Nothing is registered by hand: write
-the module, link it from a slide, save.
+``demos.connection`` (the redirection of its engine to the talk's server). To add
+a demo: write the module, link it from a slide, save; only a flag the source
+cannot say (``FLAGS`` below) is written down by hand. The links are read with the
+slides' own grammar (runner/deck/slides.py).
 
 An id is a name, never a path: the runner and ``talk run`` look an id up in what
 the slides link to, so nothing a user types reaches the disk.
 """
 
 import ast
-import difflib
-import re
+import importlib.util
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+
+from runner.deck.slides import (
+    DeckError,
+    Location,
+    demo_links,
+    section_files,
+    suggestion,
+)
 
 DEMOS_DIR = Path(__file__).resolve().parent
 SLIDES_DIR = DEMOS_DIR.parent / "slides"
 
-# Per-demo flags the sources cannot say, by id. The build refuses an id no slide shows.
+# The one thing registered by hand: per-demo flags the sources cannot say, by id.
+# Discovery refuses an id no slide shows.
+TIMING_SENSITIVE = frozenset(
+    {"timing_sensitive"}
+)  # what it prints is a time: recorded alone
 FLAGS: dict[str, frozenset[str]] = {
-    demo_id: frozenset(
-        {"timing_sensitive"}
-    )  # what it prints is a time: recorded alone
+    demo_id: TIMING_SENSITIVE
     for demo_id in (
         "cpu-bound",
         "sequential-awaits",
@@ -37,24 +49,6 @@ FLAGS: dict[str, frozenset[str]] = {
 }
 KNOWN_FLAGS = frozenset({"timing_sensitive"})
 
-# A demo link alone on its line, optionally followed by the steps to highlight.
-LINK_LINE = re.compile(
-    r"^\[[^\]]*\]\((?P<target>[^)\s]+)\)(?:\s*\{(?P<steps>[^}]*)\})?$"
-)
-INLINE_LINK = re.compile(r"\[[^\]]*\]\((?P<target>[^)\s]+)\)")
-SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-_FENCE = re.compile(r"^(`{3,}|~{3,})")
-
-
-class CatalogError(Exception):
-    """A mistake that keeps a demo from the catalog, as ``file:line: sentence``."""
-
-    def __init__(self, path: Path, line: int, message: str) -> None:
-        super().__init__(f"{path}:{line}: {message}")
-        self.path = path
-        self.line = line
-        self.message = message
-
 
 @dataclass(frozen=True)
 class Demo:
@@ -66,10 +60,8 @@ class Demo:
         None  # the region its slide shows; None for the whole file
     )
 
-    @property
+    @cached_property
     def path(self) -> Path:
-        import importlib.util
-
         spec = importlib.util.find_spec(self.module)
         if spec is None or spec.origin is None:
             raise LookupError(
@@ -77,7 +69,7 @@ class Demo:
             )
         return Path(spec.origin)
 
-    @property
+    @cached_property
     def docstring(self) -> str:
         return ast.get_docstring(parse(self.path)) or ""
 
@@ -90,99 +82,41 @@ class Demo:
         return "timing_sensitive" in self.flags
 
 
-def is_code_link(target: str) -> bool:
-    """A link to a Python file beside the slides: a demo, or a mistake to report."""
-    return not SCHEME.match(target) and target.partition("#")[0].endswith(
-        ".py"
-    )
-
-
-def demo_links(path: Path) -> Iterable[tuple[int, str]]:
-    """(line number, target) of each line of a slide file that is only a link to a .py file.
-
-    A link to a .py file inside a paragraph is a mistake, named here so that every
-    reader of the slides (the catalog and the build) refuses it the same way.
-    """
-    fence: str | None = None
-    for number, line in enumerate(
-        path.read_text(encoding="utf-8").splitlines(), start=1
-    ):
-        stripped = line.strip()
-        if fence is not None:
-            if stripped.startswith(fence):
-                fence = None
-            continue
-        if opening := _FENCE.match(stripped):
-            fence = opening[1]
-            continue
-        whole = LINK_LINE.match(stripped)
-        if whole and is_code_link(whole["target"]):
-            yield number, whole["target"]
-            continue
-        if (problem := misplaced_link(line)) is not None:
-            raise CatalogError(path, number, problem)
-
-
-def misplaced_link(line: str) -> str | None:
-    """What is wrong with a link to a .py file inside a line of text, if there is one."""
-    for inline in INLINE_LINK.finditer(line):
-        if is_code_link(inline["target"]):
-            return (
-                f"the demo link {inline['target']} must be alone on its line "
-                "to become a code slide"
-            )
-    return None
-
-
-def section_files(slides_dir: Path) -> list[Path]:
-    """The section files in talk order: every Markdown file but the README."""
-    return sorted(
-        p for p in slides_dir.glob("*.md") if p.name.lower() != "readme.md"
-    )
-
-
 def discover(
     slides_dir: Path = SLIDES_DIR, demos_dir: Path = DEMOS_DIR
 ) -> tuple[Demo, ...]:
     """The demos the slides link to, in the order they are first shown."""
     found: dict[str, Demo] = {}
-    where: dict[str, tuple[Path, int]] = {}
+    where: dict[str, Location] = {}
     for slide in section_files(slides_dir):
-        for number, target in demo_links(slide):
+        for number, link in demo_links(slide):
+            target = link["target"]
             file = (slide.parent / target.partition("#")[0]).resolve()
             if not file.is_file():
                 continue  # the build names the missing file
+            at = Location(slide, number)
             demo = _demo(
-                file,
-                demos_dir.resolve(),
-                slide,
-                number,
-                target.partition("#")[2],
+                file, demos_dir.resolve(), at, target.partition("#")[2]
             )
             known = found.get(demo.id)
             if known is not None and known.module != demo.module:
-                other, line = where[demo.id]
-                raise CatalogError(
-                    slide,
-                    number,
+                raise DeckError(
+                    at,
                     f"two demos are called {demo.id!r}: {known.module} (linked at "
-                    f"{other}:{line}) and {demo.module}; rename one of the files",
+                    f"{where[demo.id]}) and {demo.module}; rename one of the files",
                 )
             found.setdefault(demo.id, demo)
-            where.setdefault(demo.id, (slide, number))
+            where.setdefault(demo.id, at)
     # FLAGS is the talk's: a toy deck shows other demos.
     if slides_dir.resolve() == SLIDES_DIR:
         _check_flags(found)
     return tuple(found.values())
 
 
-def _demo(
-    file: Path, demos_dir: Path, slide: Path, line: int, region: str
-) -> Demo:
+def _demo(file: Path, demos_dir: Path, at: Location, region: str) -> Demo:
     if not file.is_relative_to(demos_dir) or file.name == "__init__.py":
-        raise CatalogError(
-            slide,
-            line,
+        raise DeckError(
+            at,
             f"{file.name} is not a demo: demo modules live under {demos_dir.name}/",
         )
     parts = file.relative_to(demos_dir).with_suffix("").parts
@@ -198,10 +132,9 @@ def _demo(
 
 def _needs_database(file: Path) -> bool:
     """Whether the module imports from ``demos.connection``: every database demo does."""
-    tree = parse(file)
     return any(
         isinstance(node, ast.ImportFrom) and node.module == "demos.connection"
-        for node in ast.walk(tree)
+        for node in ast.walk(parse(file))
     )
 
 
@@ -210,50 +143,73 @@ def parse(file: Path) -> ast.Module:
     try:
         return ast.parse(file.read_text(encoding="utf-8"), filename=str(file))
     except SyntaxError as error:
-        raise CatalogError(
-            file, error.lineno or 1, f"syntax error: {error.msg}"
+        raise DeckError(
+            Location(file, error.lineno or 1), f"syntax error: {error.msg}"
         ) from None
 
 
 def _check_flags(found: dict[str, Demo]) -> None:
-    source = Path(__file__).read_text(encoding="utf-8").splitlines()
+    here = Path(__file__)
+    source = here.read_text(encoding="utf-8").splitlines()
     for demo_id, flags in FLAGS.items():
         line = next(
             (n for n, text in enumerate(source, 1) if f'"{demo_id}"' in text),
             1,
         )
         if demo_id not in found:
-            raise CatalogError(
-                Path(__file__),
-                line,
+            raise DeckError(
+                Location(here, line),
                 f"FLAGS names {demo_id!r}, which no slide shows{suggestion(demo_id, found)}",
             )
         if unknown := sorted(flags - KNOWN_FLAGS):
-            raise CatalogError(
-                Path(__file__),
-                line,
+            raise DeckError(
+                Location(here, line),
                 f"unknown flag {unknown[0]!r} for {demo_id!r} (known: {', '.join(KNOWN_FLAGS)})",
             )
 
 
-def suggestion(word: str, choices: Iterable[str]) -> str:
-    """``; did you mean 'gather'?`` for a near miss, else nothing."""
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
+# The files the talk's demos were found from, each with its modification time then.
+_Stamp = tuple[tuple[Path, int | None], ...]
+_cache: tuple[_Stamp, tuple[Demo, ...]] | None = None
 
 
-_cache: tuple[tuple[tuple[str, int], ...], tuple[Demo, ...]] | None = None
+def _stamp(paths: Iterable[Path]) -> _Stamp:
+    def mtime(path: Path) -> int | None:
+        try:
+            return path.stat().st_mtime_ns
+        except FileNotFoundError:
+            return None
+
+    return tuple((path, mtime(path)) for path in paths)
+
+
+def _sources() -> list[Path]:
+    """What the catalog depends on: the slides folder, its sections, the files they link.
+
+    A new section changes the folder; a new or changed link changes its section; a
+    demo's docstring or imports change its own file; a linked file that does not
+    exist yet is stamped as missing.
+    """
+    sections = section_files(SLIDES_DIR)
+    linked = {
+        (section.parent / link["target"].partition("#")[0]).resolve()
+        for section in sections
+        for _, link in demo_links(section)
+    }
+    return [SLIDES_DIR, *sections, *sorted(linked)]
 
 
 def demos() -> tuple[Demo, ...]:
-    """The talk's demos, found again whenever a slide or a demo file has changed."""
+    """The talk's demos, found again only when a file they were found from has changed."""
     global _cache
-    stamp = tuple(
-        (str(p), p.stat().st_mtime_ns)
-        for p in (*section_files(SLIDES_DIR), *sorted(DEMOS_DIR.rglob("*.py")))
-    )
-    if _cache is None or _cache[0] != stamp:
-        _cache = (stamp, discover())
+    if _cache is not None and _cache[0] == _stamp(
+        path for path, _ in _cache[0]
+    ):
+        return _cache[1]
+    stamp = _stamp(
+        _sources()
+    )  # before reading: a save meanwhile is seen next time
+    _cache = (stamp, discover(SLIDES_DIR, DEMOS_DIR))
     return _cache[1]
 
 
@@ -264,10 +220,3 @@ def find(demo_id: str) -> Demo | None:
 
 def ids() -> list[str]:
     return [demo.id for demo in demos()]
-
-
-def __getattr__(name: str) -> tuple[Demo, ...]:
-    # ``catalog.DEMOS`` reads as it always has: the list, as the slides have it now.
-    if name == "DEMOS":
-        return demos()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

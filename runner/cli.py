@@ -9,10 +9,9 @@ import sys
 from collections.abc import Sequence
 
 from demos import catalog
-from demos.catalog import CatalogError, suggestion
 from demos.connection import connection_failure, describe, driver_url
 from runner import fallback
-from runner.deck.slides import DeckError
+from runner.deck.slides import DeckError, suggestion
 from runner.execution.events import Output
 from runner.settings import PROJECT_ROOT, get_settings
 
@@ -25,7 +24,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         status = int(args.handler(args) or 0)
         sys.stdout.flush()  # here, so that a closed pipe is caught below, not at exit
         return status
-    except (DeckError, CatalogError) as error:  # a mistake in a slide or demo: say where
+    except DeckError as error:  # a mistake in a slide or demo: say where
         print(f"error: {error}", file=sys.stderr)
         return 1
     except BrokenPipeError:

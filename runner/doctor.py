@@ -26,12 +26,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from demos import catalog
-from demos.catalog import CatalogError, Demo
+from demos.catalog import Demo
 from demos.connection import FALLBACK_VAR, REMEDY, configured_server, describe, driver_url
 from demos.sqlalchemy_async.models import Step, Todo
 from runner import database
 from runner.deck import recordings
 from runner.deck.exporter import DEFAULT_TIMING_S
+from runner.deck.slides import DeckError
 from runner.execution import capabilities
 from runner.service.security import is_loopback
 from runner.settings import PROJECT_ROOT, get_settings
@@ -87,7 +88,7 @@ def examine(
     report.ok(f"containment: {capabilities.detect().containment}")
     try:
         demos = catalog.discover(slides_dir, demos_dir)
-    except CatalogError as error:
+    except DeckError as error:
         report.problem(str(error), "fix that line, then run `talk doctor` again")
         return report
     database_ok = _check_database(report)

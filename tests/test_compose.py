@@ -15,6 +15,8 @@ from check_jsonschema.builtin_schemas import get_builtin_schema
 
 from runner.settings import PROJECT_ROOT
 
+pytestmark = pytest.mark.fast
+
 
 @pytest.fixture(scope="module")
 def schema() -> dict[str, Any]:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from demos import catalog
-from demos.catalog import CatalogError, Demo
+from demos.catalog import Demo
 from runner.deck import identity, pacing, readme, recordings
 from runner.deck.notebook import notebook, write
 from runner.deck.slides import Deck, DeckError, Location, read, section_files
@@ -56,10 +56,10 @@ def build(
     settings = settings or get_settings()
     target = build_dir or settings.build_dir
     discovered = demos is None
-    demos = _discover(slides_dir, demos_dir) if demos is None else demos
+    demos = catalog.discover(slides_dir, demos_dir) if demos is None else demos
     deck = read(section_files(slides_dir), demos, assets_dir)
     if discovered:
-        _write_readme(demos_dir / "README.md", demos)
+        readme.update(demos_dir / "README.md", demos)
     _check_reveal()
     target.mkdir(parents=True, exist_ok=True)
     kept = recordings.load(target)
@@ -81,20 +81,6 @@ def build(
     (target / "highlight.css").write_text(highlight, encoding="utf-8")
     _copy_files(deck, assets_dir, target)
     return index
-
-
-def _discover(slides_dir: Path, demos_dir: Path) -> Sequence[Demo]:
-    try:
-        return catalog.discover(slides_dir, demos_dir)
-    except CatalogError as error:
-        raise DeckError(Location(error.path, error.line), error.message) from None
-
-
-def _write_readme(path: Path, demos: Sequence[Demo]) -> None:
-    try:
-        readme.update(path, demos)
-    except CatalogError as error:  # a docstring that does not parse
-        raise DeckError(Location(error.path, error.line), error.message) from None
 
 
 def _shown(deck: Deck) -> list[Demo]:

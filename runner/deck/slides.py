@@ -1,25 +1,33 @@
-"""The slide Markdown of slides/README.md, read into cells: the one place its rules live.
+"""The slide Markdown of slides/README.md: its grammar, and the sections read into cells.
 
-Each file is a section; its lines become markdown, code and notes cells, each
-with the reveal.js slide type it opens. A line that is only a link to a demo
-becomes a code cell holding the demo's code, so slides include demos by
-reference, never by copy.
+The grammar (fences, demo links, which files are sections) lives here only: the
+catalog (demos/catalog.py) reads the links with ``demo_links`` and the build
+reads whole sections with ``read``. Each file is a section; its lines become
+markdown, code and notes cells, each with the reveal.js slide type it opens. A
+line that is only a link to a demo becomes a code cell holding the demo's code,
+so slides include demos by reference, never by copy.
 """
 
+from __future__ import annotations
+
+import difflib
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from demos.catalog import LINK_LINE, SCHEME, Demo, is_code_link, misplaced_link, suggestion
 from runner.deck.excerpts import excerpt, misplaced_omit, regions, unclosed_region
+
+if TYPE_CHECKING:  # the catalog reads its links with this module's grammar
+    from demos.catalog import Demo
 
 
 class DeckError(Exception):
     """A mistake in the slides, a demo or the catalog, named as ``file:line: sentence``."""
 
-    def __init__(self, location: "Location", message: str) -> None:
+    def __init__(self, location: Location, message: str) -> None:
         super().__init__(f"{location}: {message}")
         self.location = location
 
@@ -59,6 +67,83 @@ class Deck:
     pictures: dict[Path, str] = field(default_factory=dict)  # file on disk -> URL in the deck
 
 
+# A demo link alone on its line, optionally followed by the steps to highlight.
+LINK_LINE = re.compile(r"^\[[^\]]*\]\((?P<target>[^)\s]+)\)(?:\s*\{(?P<steps>[^}]*)\})?$")
+_INLINE_LINK = re.compile(r"\[[^\]]*\]\((?P<target>[^)\s]+)\)")
+SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})")
+
+
+def section_files(slides_dir: Path) -> list[Path]:
+    """The section files in talk order: every Markdown file but the README."""
+    files = sorted(p for p in slides_dir.glob("*.md") if p.name.lower() != "readme.md")
+    if not files:
+        raise DeckError(Location(slides_dir, 0), "there are no slide files (NN-topic.md) here")
+    return files
+
+
+def is_code_link(target: str) -> bool:
+    """A link to a Python file beside the slides: a demo, or a mistake to report."""
+    return not SCHEME.match(target) and target.partition("#")[0].endswith(".py")
+
+
+def misplaced_link(line: str) -> str | None:
+    """What is wrong with a link to a .py file inside a line of text, if there is one."""
+    for inline in _INLINE_LINK.finditer(line):
+        if is_code_link(inline["target"]):
+            return (
+                f"the demo link {inline['target']} must be alone on its line to become a code slide"
+            )
+    return None
+
+
+class _Fences:
+    """Whether a line is inside a fenced code block, fed the lines in order."""
+
+    def __init__(self) -> None:
+        self.open: str | None = None
+
+    def inside(self, line: str) -> bool:
+        """True for a fence's lines, its opening and closing lines included."""
+        stripped = line.strip()
+        if self.open is not None:
+            if stripped.startswith(self.open):
+                self.open = None
+            return True
+        if opening := _FENCE.match(stripped):
+            self.open = opening["fence"]
+            return True
+        return False
+
+
+def _demo_link(line: str, at: Location) -> re.Match[str] | None:
+    """The LINK_LINE match of a line outside fences that is only a demo link, else None.
+
+    A link to a .py file inside a paragraph is a mistake, refused for the catalog
+    and the build alike, so that they never disagree.
+    """
+    link = LINK_LINE.match(line.strip())
+    if link and is_code_link(link["target"]):
+        return link
+    if (problem := misplaced_link(line)) is not None:
+        raise DeckError(at, problem)
+    return None
+
+
+def demo_links(path: Path) -> Iterator[tuple[int, re.Match[str]]]:
+    """(line number, LINK_LINE match) of each demo link in a section, as ``read`` finds them."""
+    fences = _Fences()
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not fences.inside(line) and (link := _demo_link(line, Location(path, number))):
+            yield number, link
+
+
+def suggestion(word: str, choices: Iterable[str]) -> str:
+    """``; did you mean 'gather'?`` for a near miss, else nothing."""
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
 _TITLE = re.compile(r"^# (?P<title>\S.*)$")
 _HEADING = re.compile(r"^## \S")
 _MINUTES = re.compile(r"^<!--\s*minutes:.*-->$")
@@ -66,7 +151,6 @@ _FRAGMENT = re.compile(r"^<!--\s*fragment\s*-->$")
 _NOTE = re.compile(r"^Note:\s?")
 _STEP_RANGE = re.compile(r"^(?P<first>\d+)(?:-(?P<last>\d+))?$")
 _PICTURE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<target>[^)\s]+)\)")
-_FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})")
 
 
 def read(slide_files: Iterable[Path], demos: Sequence[Demo], assets_dir: Path) -> Deck:
@@ -77,14 +161,6 @@ def read(slide_files: Iterable[Path], demos: Sequence[Demo], assets_dir: Path) -
         _Section(path, by_path, assets_dir, deck).read()
     _check_coverage(deck.cells, demos)
     return deck
-
-
-def section_files(slides_dir: Path) -> list[Path]:
-    """The section files in talk order: every Markdown file but the README."""
-    files = sorted(p for p in slides_dir.glob("*.md") if p.name.lower() != "readme.md")
-    if not files:
-        raise DeckError(Location(slides_dir, 0), "there are no slide files (NN-topic.md) here")
-    return files
 
 
 class _Section:
@@ -99,7 +175,7 @@ class _Section:
         self.buffer_start = 1
         self.next_type = "slide"  # the type the next cell opens with
         self.mode = "text"  # "text", "fragment" (until a blank line) or "notes"
-        self.fence: str | None = None
+        self.fences = _Fences()
 
     def read(self) -> None:
         lines = self.path.read_text(encoding="utf-8").splitlines()
@@ -117,14 +193,7 @@ class _Section:
         self._flush()
 
     def _line(self, number: int, line: str) -> None:
-        if self.fence is not None:
-            if line.strip().startswith(self.fence):
-                self.fence = None
-            self._add(number, line)
-            return
-        fence = _FENCE.match(line.strip())
-        if fence:
-            self.fence = fence["fence"]
+        if self.fences.inside(line):
             self._add(number, line)
             return
         if _TITLE.match(line):
@@ -153,13 +222,10 @@ class _Section:
             self._flush()
             self.mode = "fragment"
             return
-        link = LINK_LINE.match(line.strip())
-        if link and is_code_link(link["target"]):
+        if link := _demo_link(line, self._at(number)):
             self._flush()
             self._code(number, link["target"], link["steps"])
             return
-        if (problem := misplaced_link(line)) is not None:
-            raise DeckError(self._at(number), problem)
         if not line.strip():
             if self.mode == "fragment" and self.buffer:
                 self._flush()

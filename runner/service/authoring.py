@@ -1,7 +1,7 @@
 """The authoring API: which modes `talk serve` runs in, and the deck's rebuilds as they happen.
 
 These routes exist only when `talk serve` runs with ``--watch`` or ``--edit``:
-``GET /api/authoring`` tells assets/authoring.js and assets/editor.js what is on;
+``GET /api/authoring`` tells assets/authoring.js and assets/runner/editor.js what is on;
 ``GET /api/authoring/events`` streams the watcher's state, so an open deck reloads
 on its slide after a rebuild, or shows what broke it.
 """

@@ -4,9 +4,10 @@ This lets a web page run code of its choosing, so it is fenced in:
 
 * it exists only when `talk serve --edit` made a token, printed once in the URL's
   fragment (``#edit=TOKEN``), which a browser never sends, not even as a Referer;
-  assets/editor.js exchanges it, once, for a session token
-  (``POST /api/authoring/edit-session``), keeps that in the tab's sessionStorage and
-  sends it as a header: the printed URL is dead once the deck has loaded;
+  assets/edit-token.js takes it from the address bar, and assets/runner/editor.js
+  exchanges it, once, for a session token (``POST /api/authoring/edit-session``),
+  keeps that in the tab's sessionStorage and sends it as a header: the printed URL
+  is dead once the deck has loaded;
 * every edited run must carry the session token, compared in constant time, before
   anything else happens, on top of the Host and Origin rules of runner.service.security;
 * the edit replaces only what the slide shows; it is written to a fresh temporary

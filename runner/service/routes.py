@@ -9,7 +9,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel
 
-from demos.catalog import Demo, suggestion
+from demos.catalog import Demo
+from runner.deck.slides import suggestion
 from runner.execution import processes
 from runner.execution.forkserver import ForkServer, ForkServerError
 from runner.execution.runs import Limits, Run, RunPool

@@ -13,7 +13,6 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from demos.catalog import CatalogError
 from runner.deck.slides import DeckError
 
 POLL_S = 0.2
@@ -57,7 +56,7 @@ class DeckWatcher:
         started = time.perf_counter()
         try:
             await asyncio.to_thread(self._build)
-        except (DeckError, CatalogError) as error:
+        except DeckError as error:
             self._publish(DeckState(self.state.version, str(error)))
             _say(f"build error (the last good deck stays up): {error}")
         except Exception as error:  # a bug in the build must not end the watching

@@ -6,11 +6,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from benchmarks import payoff
 from runner.settings import PROJECT_ROOT
 from tests.harness.bench import quick_run
 
 
+@pytest.mark.large
 def test_quick_build_benchmark_prints_its_rows_and_writes_json(tmp_path: Path) -> None:
     output = tmp_path / "latest.json"
     done = quick_run("build", output, timeout_s=180)
@@ -39,6 +42,7 @@ def test_an_unknown_benchmark_is_refused() -> None:
     assert "invalid choice: 'nonsense'" in done.stderr
 
 
+@pytest.mark.fast
 def test_a_quick_payoff_run_leaves_the_talks_picture_alone() -> None:
     quick = payoff.plot_file(quick=True)
     assert payoff.plot_file(quick=False) == PROJECT_ROOT / "assets" / "payoff.svg"

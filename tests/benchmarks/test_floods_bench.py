@@ -3,9 +3,12 @@
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.harness.bench import quick_run
 
 
+@pytest.mark.large
 def test_quick_floods_benchmark_reports_the_cut_and_the_health_poll(tmp_path: Path) -> None:
     output = tmp_path / "latest.json"
     done = quick_run("floods", output, timeout_s=300)

@@ -7,7 +7,7 @@ import pytest
 
 from tests.harness.bench import quick_run
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.large]
 
 
 def test_quick_rendering_benchmark_reports_its_figures(tmp_path: Path, chromium_path: Path) -> None:

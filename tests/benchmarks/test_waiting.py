@@ -12,7 +12,14 @@ from benchmarks.figures import Figure
 from runner.settings import PROJECT_ROOT
 
 
-@pytest.mark.parametrize("kind", waiting.KINDS)
+# One kind in the suite, the other with --large: the same child, a different waiter.
+@pytest.mark.parametrize(
+    "kind",
+    [
+        pytest.param(kind, marks=() if kind == "tasks" else pytest.mark.large)
+        for kind in waiting.KINDS
+    ],
+)
 def test_a_child_starts_every_waiter_and_reports_its_memory(kind: str) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks.waiting", kind, "200"],
@@ -29,6 +36,7 @@ def test_a_child_starts_every_waiter_and_reports_its_memory(kind: str) -> None:
     assert result["rss_growth_kib"] >= 0
 
 
+@pytest.mark.fast
 def test_the_plot_names_the_machine_and_its_thread_limits(tmp_path: Path) -> None:
     figures = [
         Figure(

@@ -12,6 +12,8 @@ from runner.deck import builder, recordings
 from runner.deck.builder import DeckError
 from tests.harness.toy_deck import ToyDeck
 
+pytestmark = pytest.mark.fast
+
 
 def build(toy: ToyDeck, **kw: bool) -> Path:
     return builder.build(slides_dir=toy.slides, build_dir=toy.build_dir, demos=toy.demos, **kw)
@@ -161,7 +163,7 @@ def test_a_code_slide_renders_the_runner_contract(toy: ToyDeck) -> None:
     assert 'highlight hl-python3"' in demo["code"] and "to stderr" not in demo["code"]
     assert '<link rel="stylesheet" href="assets/deck.css">' in html
     assert '<link rel="stylesheet" href="assets/runner.css">' in html
-    assert '<script src="assets/runner.js" defer></script>' in html
+    assert '<script type="module" src="assets/runner.js"></script>' in html
 
 
 def test_the_page_loads_nothing_from_outside(toy: ToyDeck) -> None:

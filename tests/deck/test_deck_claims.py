@@ -30,13 +30,15 @@ def slide_text() -> str:
     return "\n".join(p.read_text(encoding="utf-8") for p in sorted(SLIDES.glob("*.md")))
 
 
+@pytest.mark.fast
 def test_no_code_cell_shows_the_talks_plumbing(code_cells: list[str]) -> None:
-    assert len(code_cells) == len(catalog.DEMOS)
+    assert len(code_cells) == len(catalog.demos())
     for source in code_cells:
         for name in PLUMBING:
             assert name not in source, f"{name!r} on a slide:\n{source}"
 
 
+@pytest.mark.fast
 def test_database_code_cells_create_engines_as_a_learner_writes_them(
     code_cells: list[str],
 ) -> None:
@@ -63,6 +65,7 @@ def test_recordings_are_labelled_with_the_server_that_answered(mysql_url: str) -
     assert re.fullmatch(r"MariaDB \d+\.\d+\.\d+", recordings.backend(demo, get_settings()))
 
 
+@pytest.mark.fast
 def test_the_deck_links_only_to_listed_pages() -> None:
     listed = {link["url"] for link in LINKS["links"]}
     used = set(MARKDOWN_LINK.findall(slide_text()))
@@ -71,6 +74,7 @@ def test_the_deck_links_only_to_listed_pages() -> None:
     assert all(link["title"].strip() for link in LINKS["links"])
 
 
+@pytest.mark.fast
 def test_sqlalchemy_links_are_for_the_version_the_deck_names() -> None:
     named = re.findall(r"(\d)\.(\d) is the current release", slide_text())
     assert named and len(set(named)) == 1
@@ -82,6 +86,7 @@ def test_sqlalchemy_links_are_for_the_version_the_deck_names() -> None:
             assert f"SQLAlchemy {version[0]}.{version[1]} Documentation" in link["title"]
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("picture", ["python-pseudocode.svg", "definition-maths.svg"])
 def test_the_source_talks_pictures_are_ours_and_on_a_slide(picture: str) -> None:
     svg = (PROJECT_ROOT / "assets" / picture).read_text(encoding="utf-8")
@@ -90,6 +95,7 @@ def test_the_source_talks_pictures_are_ours_and_on_a_slide(picture: str) -> None
     assert f"](../assets/{picture})" in slide_text()
 
 
+@pytest.mark.fast
 def test_the_demo_files_hold_the_plumbing_their_slides_leave_out() -> None:
     on_disk = (PROJECT_ROOT / "demos" / "sqlalchemy_async" / "async_engine.py").read_text()
     assert "create_async_engine = redirected(create_async_engine)  # OMIT" in on_disk

@@ -1,7 +1,11 @@
 """What a slide shows of a demo: OMIT lines and region markers never reach it."""
 
+import pytest
+
 from runner.deck.excerpts import excerpt, regions, splice
 from runner.settings import PROJECT_ROOT
+
+pytestmark = pytest.mark.fast
 
 SOURCE = """\
 import asyncio  # OMIT

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from demos import catalog
 from runner.database import server_name
@@ -178,6 +179,7 @@ def test_a_timing_sensitive_demo_is_recorded_alone(toy: ToyDeck) -> None:
     assert a_start < b_end and b_start < a_end
 
 
+@pytest.mark.fast
 def test_a_recording_holds_no_path_of_the_presenters_machine() -> None:
     root, home = Path("/home/ada/talks/async"), Path("/home/ada")
     traceback = (

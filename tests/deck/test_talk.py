@@ -13,6 +13,8 @@ import pytest
 from demos import catalog
 from runner.deck import builder, identity
 
+pytestmark = pytest.mark.fast
+
 # The outline of the talk this deck was made from: every `#` and `##` heading of its
 # Markdown source, outside code fences, in order.
 SOURCE_OUTLINE = (

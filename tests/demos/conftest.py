@@ -10,7 +10,7 @@ from tests.harness.demo_runs import DemoRun, run_all
 @pytest.fixture(scope="session")
 def plain_runs() -> dict[str, DemoRun]:
     """The demos that need no database, by id."""
-    return run_all((d for d in catalog.DEMOS if not d.needs_database), {})
+    return run_all((d for d in catalog.demos() if not d.needs_database), {})
 
 
 @pytest.fixture(scope="session", params=["mysql", "sqlite"])
@@ -23,4 +23,4 @@ def backend_url(request: pytest.FixtureRequest) -> str:
 @pytest.fixture(scope="session")
 def database_runs(backend_url: str) -> dict[str, DemoRun]:
     """The database demos, by id, against backend_url."""
-    return run_all((d for d in catalog.DEMOS if d.needs_database), {ENV_VAR: backend_url})
+    return run_all((d for d in catalog.demos() if d.needs_database), {ENV_VAR: backend_url})

@@ -11,7 +11,7 @@ from demos import catalog
 from demos.connection import ENV_VAR, driver_url
 from tests.harness.demo_runs import DemoRun, run_module
 
-DATABASE_DEMOS = [d for d in catalog.DEMOS if d.needs_database]
+DATABASE_DEMOS = [d for d in catalog.demos() if d.needs_database]
 CLOSED_PORT_URL = "mysql+pymysql://root:s3cret-pw@127.0.0.1:1/exampledb"
 
 

@@ -10,8 +10,8 @@ from demos import catalog
 from runner.database import SEED_STEPS, SEED_TODOS, server_name
 from tests.harness.demo_runs import DemoRun, stored_rows
 
-PLAIN_IDS = [d.id for d in catalog.DEMOS if not d.needs_database]
-DATABASE_IDS = [d.id for d in catalog.DEMOS if d.needs_database]
+PLAIN_IDS = [d.id for d in catalog.demos() if not d.needs_database]
+DATABASE_IDS = [d.id for d in catalog.demos() if d.needs_database]
 # Only missing-await writes to stderr: Python's "never awaited" warning is its lesson.
 EXPECTED_STDERR = {"missing-await"}
 

@@ -55,9 +55,9 @@ def by_talk_run(url: str) -> Printed:
         cut = "[runner] stopped" in done.stderr
         return done.stdout, done.stderr, None if cut else done.returncode
 
-    alone = [d for d in catalog.DEMOS if d.needs_database or recordings.runs_alone(d)]
+    alone = [d for d in catalog.demos() if d.needs_database or recordings.runs_alone(d)]
     with ThreadPoolExecutor(4) as pool:
-        side_by_side = {d.id: pool.submit(talk_run, d) for d in catalog.DEMOS if d not in alone}
+        side_by_side = {d.id: pool.submit(talk_run, d) for d in catalog.demos() if d not in alone}
         printed = {demo_id: future.result() for demo_id, future in side_by_side.items()}
     printed.update({demo.id: talk_run(demo) for demo in alone})
     return printed
@@ -65,7 +65,7 @@ def by_talk_run(url: str) -> Printed:
 
 def by_recording(url: str) -> Printed:
     made = recordings.record(
-        catalog.DEMOS, settings(database_url=url, output_cap_bytes=CAP, run_timeout_s=TIMEOUT_S)
+        catalog.demos(), settings(database_url=url, output_cap_bytes=CAP, run_timeout_s=TIMEOUT_S)
     )
     printed: Printed = {}
     for demo_id, recording in made.items():
@@ -82,7 +82,7 @@ def by_runner(url: str) -> Printed:
     )
     printed: Printed = {}
     with LiveRunner(app) as live:
-        for demo in catalog.DEMOS:
+        for demo in catalog.demos():
             events = live.stream(demo.id, silence_s=TIMEOUT_S)
             end = exit_of(events)
             code = None if end["truncated"] else end["code"]
@@ -111,9 +111,9 @@ def test_talk_run_recording_and_the_runner_print_the_same_for_every_demo(mysql_u
         }
 
     cut = [i for i, (_, err, _) in printed["the runner"].items() if "[runner] stopped" in err]
-    assert 3 <= len(cut) < len(catalog.DEMOS), cut  # the cap cut some demos, not all
+    assert 3 <= len(cut) < len(catalog.demos()), cut  # the cap cut some demos, not all
     whole = printed["the runner"]
     assert all(code == 0 for i, (_, _, code) in whole.items() if i not in cut), whole
     for path in ("talk run", "talk build --record"):
-        for demo in catalog.DEMOS:
+        for demo in catalog.demos():
             assert printed[path][demo.id] == whole[demo.id], (path, demo.id)

@@ -1,6 +1,10 @@
 """Line splitting in runner/execution/events.py (framing: tests/service/test_stream.py)."""
 
+import pytest
+
 from runner.execution.events import LineBuffer
+
+pytestmark = pytest.mark.fast
 
 
 def test_lines_are_cut_at_lf_crlf_and_cr_even_across_chunks() -> None:

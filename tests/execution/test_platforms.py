@@ -83,6 +83,7 @@ def test_without_proc_and_prctl_talk_run_runs_a_demo_to_its_end() -> None:
     assert "<coroutine object" in done.stdout and "Traceback" not in done.stderr
 
 
+@pytest.mark.fast
 def test_the_demos_use_nothing_posix_only() -> None:
     found = []
     for path in sorted((PROJECT_ROOT / "demos").rglob("*.py")):
@@ -107,6 +108,7 @@ def test_the_demos_use_nothing_posix_only() -> None:
     assert found == []
 
 
+@pytest.mark.fast
 def test_the_scan_would_see_a_fork() -> None:
     """The control: the scan above finds what it looks for."""
     tree = ast.parse("import os, signal, resource\nos.fork()\nos.killpg(1, signal.SIGKILL)\n")
@@ -116,6 +118,7 @@ def test_the_scan_would_see_a_fork() -> None:
     )
 
 
+@pytest.mark.fast
 def test_the_switch_turns_facilities_off_and_names_what_is_in_force(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -135,6 +138,7 @@ def test_the_switch_turns_facilities_off_and_names_what_is_in_force(
         capabilities.detect.cache_clear()
 
 
+@pytest.mark.fast
 def test_the_containment_in_force_is_what_this_system_offers() -> None:
     """Linux: a per-run subreaper; the lane that plays macOS (and macOS): a group only."""
     found = capabilities.detect()

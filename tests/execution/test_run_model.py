@@ -3,9 +3,13 @@ clock and sleep, a fake killer; no process is started and each test takes millis
 
 import asyncio
 
+import pytest
+
 from runner.execution.events import Exit, Output
 from runner.execution.processes import DemoProcess, Lifeline
 from runner.execution.runs import Limits, Run
+
+pytestmark = pytest.mark.fast
 
 
 class FakeRun:

@@ -23,7 +23,7 @@ from runner.settings import PROJECT_ROOT
 
 RUN_TIMEOUT_S = 60
 PARALLEL_RUNS = 4
-RUN_ALONE = frozenset(d.id for d in catalog.DEMOS if d.timing_sensitive)
+RUN_ALONE = frozenset(d.id for d in catalog.demos() if d.timing_sensitive)
 
 
 @dataclass(frozen=True)

@@ -40,4 +40,4 @@ FIXTURE_DEMOS = (
 def create() -> FastAPI:
     """The catalog's demos and the misbehaving ones, with or without the fork server."""
     fork_server = os.environ.get("RELIABILITY_FORK_SERVER", "1") == "1"
-    return create_app(demos=(*catalog.DEMOS, *FIXTURE_DEMOS), fork_server=fork_server)
+    return create_app(demos=(*catalog.demos(), *FIXTURE_DEMOS), fork_server=fork_server)

@@ -25,7 +25,7 @@ DEAD_DATABASE_URL = "mysql+pymysql://root@127.0.0.1:1/exampledb"
 LATE = Demo("late", f"{FIXTURES}.late", needs_database=False)
 FLOOD = Demo("flood", f"{FIXTURES}.flood", needs_database=False)
 PAUSES = Demo("pauses", f"{FIXTURES}.pauses", needs_database=False)
-RECORDED = (*(d for d in catalog.DEMOS if d.id in ("gather", "engine-connect")), LATE)
+RECORDED = (*(d for d in catalog.demos() if d.id in ("gather", "engine-connect")), LATE)
 DEMOS = (*RECORDED, PAUSES, *(d for d in BENCH_DEMOS if d.id.startswith("flood-")), FLOOD)
 
 GO_TO_DEMO = """(id) => {

@@ -196,7 +196,7 @@ def _health_latencies(url: str) -> Iterator[list[float]]:
     "cap_mib",
     [
         pytest.param(1, id="1-MiB-cap"),
-        pytest.param(16, id="16-MiB-cap"),
+        pytest.param(16, id="16-MiB-cap", marks=pytest.mark.large),
         pytest.param(64, id="64-MiB-cap", marks=pytest.mark.large),
     ],
 )
@@ -309,7 +309,7 @@ def _can_run_at_once(url: str, count: int) -> bool:
     "demo_id",
     [
         pytest.param("sleeper", id="quiet"),
-        pytest.param("hundred_megabytes", id="flood"),
+        pytest.param("hundred_megabytes", id="flood", marks=pytest.mark.large),
     ],
 )
 def test_a_client_that_stops_reading_has_its_run_stopped_within_the_timeout(

@@ -134,8 +134,13 @@ async def _soak(url: str, plan: list[tuple[str, bool]], tally: Tally) -> None:
 @pytest.mark.parametrize(
     ("fork_server", "scale"),
     [
-        pytest.param(True, Scale(runs=120, aborted=36), id="fork-server-120"),
-        pytest.param(False, Scale(runs=40, aborted=12), id="plain-40"),
+        # The smoke in the suite; the soak proper with --large.
+        pytest.param(True, Scale(runs=24, aborted=8), id="fork-server-24"),
+        pytest.param(False, Scale(runs=12, aborted=4), id="plain-12"),
+        pytest.param(
+            True, Scale(runs=120, aborted=36), id="fork-server-120", marks=pytest.mark.large
+        ),
+        pytest.param(False, Scale(runs=40, aborted=12), id="plain-40", marks=pytest.mark.large),
         pytest.param(
             True, Scale(runs=1000, aborted=300), id="fork-server-1000", marks=pytest.mark.large
         ),
@@ -147,7 +152,7 @@ async def _soak(url: str, plan: list[tuple[str, bool]], tally: Tally) -> None:
 def test_soak_leaves_nothing_behind_and_prints_what_python_prints(
     mysql_url: str, fork_server: bool, scale: Scale
 ) -> None:
-    modules = {demo.id: demo.module for demo in catalog.DEMOS if demo.id in DETERMINISTIC}
+    modules = {demo.id: demo.module for demo in catalog.demos() if demo.id in DETERMINISTIC}
     modules[TRICKLE] = TRICKLE_MODULE
     tally = Tally({demo_id: direct_run(module, mysql_url) for demo_id, module in modules.items()})
     plan = _plan(scale, seed=scale.runs)

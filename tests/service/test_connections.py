@@ -142,6 +142,7 @@ def test_a_thousand_slow_or_refused_connections_leave_the_runner_answering(
     assert b"Errno 24" not in text and b"Too many open files" not in text
 
 
+@pytest.mark.fast
 def test_a_refused_request_closes_its_connection() -> None:
     sent: list[Message] = []
 
@@ -163,6 +164,7 @@ def test_a_refused_request_closes_its_connection() -> None:
     assert (b"connection", b"close") in sent[0]["headers"]
 
 
+@pytest.mark.fast
 def test_a_websocket_is_refused_before_any_app_sees_it() -> None:
     sent: list[Message] = []
     reached: list[str] = []
@@ -182,6 +184,7 @@ def test_a_websocket_is_refused_before_any_app_sees_it() -> None:
     assert [m["type"] for m in sent] == ["websocket.close"]
 
 
+@pytest.mark.fast
 def test_the_served_runner_bounds_connections_and_serves_no_websocket() -> None:
     options = connections.uvicorn_options()
     assert options["ws"] == "none"

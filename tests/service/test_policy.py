@@ -165,7 +165,7 @@ def test_the_deck_runs_under_its_policy_with_nothing_inline(
         ".demo-code .highlight pre"
     ).first.evaluate("(pre) => getComputedStyle(pre).color")
     assert page.evaluate("() => Reveal.getConfig().slideNumber") == "c/t"
-    assert page.locator(".demo-run").count() == len(catalog.DEMOS)
+    assert page.locator(".demo-run").count() == len(catalog.demos())
     # Every slide shown once, pictures and all, and the overview: nothing is refused.
     page.evaluate(
         "() => { for (const s of Reveal.getSlides()) { const i = Reveal.getIndices(s);"

@@ -9,6 +9,8 @@ from runner.service.app import create_app
 from runner.service.security import MAX_BODY_BYTES, loopback_host
 from tests.harness.runner import FIXTURE_DEMOS, running_fixture_demos, settings
 
+pytestmark = pytest.mark.fast
+
 RUN = "/api/demos/sleeper/run"
 OWN = "http://127.0.0.1:8000"
 

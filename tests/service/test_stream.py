@@ -20,16 +20,19 @@ from tests.harness.runner import FIXTURE_DEMOS, FIXTURES, LiveRunner, parse_even
 
 # Any text a run can produce: no CR (it ends a line) and no lone surrogate (the
 # decoder turns bytes that are not UTF-8 into U+FFFD, never into a surrogate).
+@pytest.mark.fast
 @given(st.text(alphabet=st.characters(exclude_characters="\r", exclude_categories=["Cs"])))
 def test_any_output_text_survives_the_framing_exactly(text: str) -> None:
     assert parse_events(frame(Output("stderr", text)).decode()) == [("stderr", text)]
 
 
+@pytest.mark.fast
 def test_a_line_is_framed_as_one_data_field_per_line_and_a_blank_line() -> None:
     assert frame(Output("stdout", "x\n")) == b"event: stdout\ndata: x\ndata: \n\n"
     assert frame(Output("stdout", "partial")) == b"event: stdout\ndata: partial\n\n"
 
 
+@pytest.mark.fast
 def test_the_exit_event_carries_its_four_fields_as_json() -> None:
     [(name, data)] = parse_events(frame(Exit(-9, 1.5, timed_out=True)).decode())
     assert name == "exit"
@@ -68,6 +71,9 @@ class SlowReader(threading.Thread):
         self.ended.set()
 
 
+# A 100 MB flood read for about ten seconds: the deadline itself is tested in
+# milliseconds as an ASGI call (tests/service/test_stream_response.py).
+@pytest.mark.large
 def test_a_client_reading_very_slowly_cannot_hold_a_place_past_the_deadline(
     caplog: pytest.LogCaptureFixture,
 ) -> None:

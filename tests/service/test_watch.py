@@ -59,6 +59,14 @@ SHOWS_EDITED = (
 )
 
 
+def opened(browser: Browser, url: str) -> Page:
+    """A projector-sized page showing the deck at url, reveal.js ready."""
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(url)
+    page.wait_for_function("() => window.Reveal && Reveal.isReady()")
+    return page
+
+
 def current_slide_text(page: Page) -> str:
     text: str = page.evaluate("() => Reveal.getCurrentSlide().textContent")
     return text
@@ -67,9 +75,7 @@ def current_slide_text(page: Page) -> str:
 def test_the_deck_follows_its_files_on_the_same_slide(
     browser: Browser, toy: ToyDeck, watched: LiveRunner
 ) -> None:
-    page = browser.new_page(viewport={"width": 1280, "height": 720})
-    page.goto(f"{watched.url}/#/0/1")
-    page.wait_for_function("() => window.Reveal && Reveal.isReady()")
+    page = opened(browser, f"{watched.url}/#/0/1")
     assert "Second" in current_slide_text(page)
 
     # A heading changed on disk shows on the slide being shown.
@@ -111,6 +117,29 @@ def test_the_deck_follows_its_files_on_the_same_slide(
     page.close()
 
 
+def test_a_save_soon_after_a_slide_change_reloads_on_that_slide(
+    browser: Browser, toy: ToyDeck, watched: LiveRunner
+) -> None:
+    page = opened(browser, f"{watched.url}/#/0/0")
+    # reveal.js writes the hash at once only when it has not for a second: the
+    # first change is written, the second waits, and the save comes before it.
+    page.wait_for_timeout(1_200)
+    page.evaluate("() => Reveal.slide(0, 1)")
+    page.wait_for_function("() => location.hash === '#/0/1'")
+    page.evaluate("() => Reveal.slide(0, 2)")
+    page.wait_for_timeout(200)
+    assert page.evaluate("() => location.hash") == "#/0/1"  # the race, as the save meets it
+    slides(toy, "Second, edited")
+    page.wait_for_function(
+        "() => window.Reveal && Reveal.isReady() &&"
+        " document.querySelector('.slides').textContent.includes('Second, edited')",
+        timeout=PATIENCE_MS,
+    )
+    assert page.evaluate("() => Reveal.getIndices()")["v"] == 2
+    assert "Hello" in current_slide_text(page)
+    page.close()
+
+
 def test_without_authoring_the_page_asks_once_and_listens_to_nothing(
     browser: Browser, toy: ToyDeck
 ) -> None:
@@ -132,12 +161,10 @@ def test_without_authoring_the_page_asks_once_and_listens_to_nothing(
 def test_the_speaker_view_follows_a_rebuild(
     browser: Browser, toy: ToyDeck, watched: LiveRunner
 ) -> None:
-    page = browser.new_page(viewport={"width": 1280, "height": 720})
-    page.goto(f"{watched.url}/#/0/1")
-    page.wait_for_function("() => window.Reveal && Reveal.isReady()")
-    with page.expect_popup() as opened:
+    page = opened(browser, f"{watched.url}/#/0/1")
+    with page.expect_popup() as popup:
         page.keyboard.press("s")
-    speaker = opened.value
+    speaker = popup.value
     current = speaker.frame_locator("#current-slide iframe")
     current.locator("h2", has_text="Second").wait_for(timeout=PATIENCE_MS)
 

@@ -1,0 +1,91 @@
+/* The speaker view's side of a run. reveal.js's speaker view (S) shows this
+   deck in preview frames (?receiver); such a frame runs nothing itself: it
+   mirrors the main deck's runs, drawn as there, and sends it Run and Stop. The
+   current-slide frame also writes the run's status, large, into the speaker
+   view's controls. Reaching into the speaker view's page is the only way in:
+   reveal.js offers no hook there. */
+
+import { runningText } from "./model.js";
+import { draw } from "./render.js";
+
+/* Whether this page is a speaker-view preview frame. */
+export const isPreview = /(?:\?|&)receiver(?:&|=|$)/i.test(location.search);
+
+/* The main deck's window.talkRunner, seen from a preview frame; null elsewhere. */
+export function mainDeck() {
+  try {
+    const host = window.parent !== window ? window.parent.opener : null;
+    return host && host !== window && host.talkRunner ? host.talkRunner : null;
+  } catch {
+    return null; // another origin: nothing to drive
+  }
+}
+
+/* The speaker view's page, when this frame is inside one (same origin). */
+function speakerView() {
+  try {
+    const view = window.parent.document;
+    return view.querySelector("#speaker-controls") ? view : null;
+  } catch {
+    return null;
+  }
+}
+
+/* Our stylesheet for the speaker view itself (a same-origin file: the page's
+   own CSP allows it), added once by whichever preview frame loads first. */
+export function styleSpeakerView() {
+  const view = speakerView();
+  if (!view || view.getElementById("talk-speaker-css")) return;
+  const link = view.createElement("link");
+  link.id = "talk-speaker-css";
+  link.rel = "stylesheet";
+  link.href = new URL("assets/speaker.css", location.href).href;
+  view.head.appendChild(link);
+}
+
+/* The status line in the controls, for the current-slide frame (the one reveal.js
+   posts events from); null for the next-slide frame. */
+function statusLine() {
+  const view = speakerView();
+  if (!view || !/(?:\?|&)postMessageEvents=true/.test(location.search)) return null;
+  const controls = view.querySelector("#speaker-controls");
+  const line = view.getElementById("talk-run-status") || view.createElement("div");
+  line.id = "talk-run-status";
+  line.setAttribute("role", "status");
+  controls.insertBefore(line, controls.firstChild);
+  return line;
+}
+
+/* The line says the demo on this slide, and its run now or its end. */
+function describe(line, view) {
+  const running = view && view.phase === "running";
+  const status = running ? { text: runningText(view.elapsedS), kind: "running" } : view && view.status;
+  line.textContent = status ? `${view.demoId}: ${status.text}` : "";
+  line.dataset.kind = status ? status.kind : "";
+}
+
+/* Show the host's runs in this frame's demos, now and on every change.
+   page: { demos, currentDemo() } of this frame. */
+export function mirror(host, page) {
+  const line = statusLine();
+  function currentIndex() {
+    const current = page.currentDemo();
+    return current ? page.demos.indexOf(current) : -1;
+  }
+  function show(view) {
+    const demo = page.demos[view.index];
+    if (demo && demo.dataset.demoId === view.demoId) draw(demo, view);
+    if (line && currentIndex() === view.index) describe(line, view);
+  }
+  page.demos.forEach((demo, index) => {
+    const view = host.state(index);
+    if (view) show(view);
+  });
+  window.addEventListener("pagehide", host.subscribe(show));
+  if (line && window.Reveal && Reveal.on) {
+    Reveal.on("slidechanged", () => {
+      const index = currentIndex();
+      describe(line, index >= 0 ? host.state(index) : null);
+    });
+  }
+}
