@@ -111,13 +111,17 @@ async def launch(module: str, *, env: Mapping[str, str], cwd: Path) -> DemoProce
         # Shielded: a waiter that gives up must not cancel the one shared future.
         return await asyncio.shield(protocol.exited)
 
+    def close() -> None:
+        # Our pipe ends only: the transport's close() would SIGKILL a supervisor still
+        # running, which must be left to end its run. Once it has exited, close it all.
+        for fd in (1, 2):
+            if (pipe := transport.get_pipe_transport(fd)) is not None:
+                pipe.close()
+        if transport.get_returncode() is not None:
+            transport.close()
+
     return DemoProcess(
-        transport.get_pid(),
-        protocol.stdout,
-        protocol.stderr,
-        wait,
-        transport.close,
-        Lifeline(lifeline_w),
+        transport.get_pid(), protocol.stdout, protocol.stderr, wait, close, Lifeline(lifeline_w)
     )
 
 
