@@ -68,7 +68,7 @@ def test_sigkill_of_the_runner_with_three_runs_active_leaves_no_process(
             assert wait_until(lambda: runner.leftovers() == {daemon}, GONE_WITHIN_S)
             os.kill(daemon, signal.SIGKILL)
         assert wait_until(lambda: not runner.leftovers(), GONE_WITHIN_S), runner.leftovers()
-        assert not pid_alive(daemon)
+        assert wait_until(lambda: not pid_alive(daemon), GONE_WITHIN_S)
         if runner.fork_server_pid is not None:
             assert wait_until(lambda: not pid_alive(runner.fork_server_pid), GONE_WITHIN_S)
 
