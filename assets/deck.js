@@ -30,6 +30,31 @@
     true
   );
 
+  // The talk ends at the closing slide: the appendix after it holds backup slides
+  // for questions, reached from the overview (Esc) or their URL. A clicker's next
+  // (PageDown, the arrows, space, N) stops there instead of walking into them.
+  function atTheClose() {
+    var slide = Reveal.getCurrentSlide();
+    return (
+      !Reveal.isOverview() &&
+      slide !== undefined &&
+      slide.classList.contains("talk-closing") &&
+      !Reveal.availableFragments().next
+    );
+  }
+
+  function next(event) {
+    if (event && event.shiftKey && event.keyCode === 32) return Reveal.prev();
+    if (Reveal.isOverview()) return Reveal.right();
+    if (!atTheClose()) Reveal.next();
+  }
+
+  function down() {
+    if (Reveal.isOverview()) return Reveal.down();
+    if (!atTheClose()) Reveal.next();
+  }
+
+  options.keyboard = { 32: next, 34: next, 39: next, 76: next, 78: next, 40: down, 74: down };
   options.plugins = [RevealNotes];
   Reveal.initialize(options);
 })();

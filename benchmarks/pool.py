@@ -85,7 +85,9 @@ def plot(figures: Sequence[Figure], path: Path, server: str | None) -> None:
         )
         ax.axvline(POOL_SIZE + 0.5, color=plotting.ORANGE, linestyle="--", linewidth=2)
         ax.annotate(
-            f"pool_size = {POOL_SIZE}", (POOL_SIZE + 0.7, SECONDS * 0.4), color=plotting.ORANGE
+            f"pool_size = {POOL_SIZE}, max_overflow = 0",
+            (POOL_SIZE + 0.7, SECONDS * 0.4),
+            color=plotting.ORANGE,
         )
         ax.set_xticks(COUNTS)
         ax.set_xlim(0, max(COUNTS) + 1)

@@ -20,6 +20,7 @@ from functools import cached_property
 from pathlib import Path
 
 from runner.deck.slides import (
+    APPENDIX_DIR,
     DeckError,
     Location,
     demo_links,
@@ -32,22 +33,28 @@ SLIDES_DIR = DEMOS_DIR.parent / "slides"
 
 # The one thing registered by hand: per-demo flags the sources cannot say, by id.
 # Discovery refuses an id no slide shows.
-TIMING_SENSITIVE = frozenset(
-    {"timing_sensitive"}
-)  # what it prints is a time: recorded alone
+# timing_sensitive: what it prints is a time, so it runs alone; writes: it changes
+# rows other demos read, if only for a moment, so it runs alone too.
 FLAGS: dict[str, frozenset[str]] = {
-    demo_id: TIMING_SENSITIVE
-    for demo_id in (
-        "cpu-bound",
-        "sequential-awaits",
-        "gather",
-        "task-group",
-        "blocking-call-naive",
-        "blocking-call-fixed",
-        "payoff",
-    )
+    **{
+        demo_id: frozenset({"timing_sensitive"})
+        for demo_id in (
+            "cpu-bound",
+            "sequential-awaits",
+            "gather",
+            "create-task",
+            "blocking-call-naive",
+            "blocking-call-fixed",
+            "payoff",
+            "query-timeout",
+        )
+    },
+    **{
+        demo_id: frozenset({"writes"})
+        for demo_id in ("shared-session-naive", "shared-session-fixed")
+    },
 }
-KNOWN_FLAGS = frozenset({"timing_sensitive"})
+KNOWN_FLAGS = frozenset({"timing_sensitive", "writes"})
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,11 @@ class Demo:
     @property
     def timing_sensitive(self) -> bool:
         return "timing_sensitive" in self.flags
+
+    @property
+    def runs_alone(self) -> bool:
+        """Run with no other demo beside it: it prints a time, or changes rows."""
+        return bool(self.flags & KNOWN_FLAGS)
 
 
 def discover(
@@ -184,9 +196,10 @@ def _stamp(paths: Iterable[Path]) -> _Stamp:
 
 
 def _sources() -> list[Path]:
-    """What the catalog depends on: the slides folder, its sections, the files they link.
+    """What the catalog depends on: the slides and appendix folders, their sections,
+    the files they link.
 
-    A new section changes the folder; a new or changed link changes its section; a
+    A new section changes its folder; a new or changed link changes its section; a
     demo's docstring or imports change its own file; a linked file that does not
     exist yet is stamped as missing.
     """
@@ -196,7 +209,7 @@ def _sources() -> list[Path]:
         for section in sections
         for _, link in demo_links(section)
     }
-    return [SLIDES_DIR, *sections, *sorted(linked)]
+    return [SLIDES_DIR, SLIDES_DIR / APPENDIX_DIR, *sections, *sorted(linked)]
 
 
 def demos() -> tuple[Demo, ...]:

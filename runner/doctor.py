@@ -30,7 +30,8 @@ from demos.catalog import Demo
 from demos.connection import FALLBACK_VAR, REMEDY, configured_server, describe, driver_url
 from demos.sqlalchemy_async.models import Step, Todo
 from runner import database
-from runner.deck import recordings
+from runner.deck import pacing, recordings
+from runner.deck.builder import ASSETS_DIR
 from runner.deck.exporter import DEFAULT_TIMING_S
 from runner.deck.slides import DeckError
 from runner.execution import capabilities
@@ -95,7 +96,11 @@ def examine(
     _check_deck(report, build_dir, [slides_dir, demos_dir])
     _check_recordings(report, build_dir, demos)
     _check_port(report, port)
-    budgets = _read_page(build_dir / "index.html").budgets
+    try:  # each demo's slide budget, as the build gives it: asked of pacing, never parsed
+        budgets = pacing.planned(slides_dir, demos, ASSETS_DIR, build_dir).demos_s
+    except DeckError as error:
+        report.problem(str(error), "fix that line, then run `talk doctor` again")
+        return report
     for demo in demos:
         budget = budgets.get(demo.id, DEFAULT_TIMING_S)
         if demo.needs_database and not database_ok:
@@ -228,12 +233,10 @@ def _check_port(report: Report, port: int) -> None:
 
 
 class _DeckPage(HTMLParser):
-    """Each demo's slide budget (the data-timing of its section), and what loads from afar."""
+    """What the built page loads from afar."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.timings: list[int | None] = []
-        self.budgets: dict[str, int] = {}
         self.remote: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -241,16 +244,6 @@ class _DeckPage(HTMLParser):
         loaded = values.get(_LOADS.get(tag, ""))
         if loaded and _REMOTE.match(loaded):
             self.remote.append(loaded)
-        if tag == "section":
-            timing = values.get("data-timing")
-            self.timings.append(int(timing) if timing and timing.isdigit() else None)
-        elif tag == "div" and (demo_id := values.get("data-demo-id")):
-            known = [t for t in self.timings if t is not None]
-            self.budgets[demo_id] = known[-1] if known else DEFAULT_TIMING_S
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "section" and self.timings:
-            self.timings.pop()
 
 
 def _read_page(index: Path) -> _DeckPage:

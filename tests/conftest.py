@@ -22,7 +22,13 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser
     from sqlalchemy.engine import URL
 
-pytest_plugins = ["tests.harness.fixtures", "tests.harness.toy_deck"]
+pytest_plugins = [
+    "tests.harness.fixtures",
+    "tests.harness.toy_deck",
+    "tests.harness.pages",
+    "tests.harness.recorded_talk",
+    "tests.harness.stage",
+]
 
 # What a test of the logic tier (marked `fast`) may not ask for: a server, a
 # browser, a database.

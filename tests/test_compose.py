@@ -2,7 +2,7 @@
 
 The compose file must be valid against the Compose Specification's JSON schema and
 keep the runner safe: ports published on 127.0.0.1 only, the runner started only
-once MySQL answers, and the runner pointed at that MySQL.
+once MySQL answers, and the runner and the healthcheck pointed at that MySQL.
 """
 
 import re
@@ -12,6 +12,7 @@ import jsonschema
 import pytest
 import yaml
 from check_jsonschema.builtin_schemas import get_builtin_schema
+from sqlalchemy.engine import make_url
 
 from runner.settings import PROJECT_ROOT
 
@@ -36,21 +37,19 @@ def test_compose_file_is_valid_against_the_compose_spec(
     jsonschema.validate(compose, schema)  # the draft its $schema names
 
 
-def test_a_broken_compose_file_fails_the_schema(
-    compose: dict[str, Any], schema: dict[str, Any]
+def test_the_healthcheck_and_the_runner_log_in_as_the_mysql_service_is_set_up(
+    compose: dict[str, Any],
 ) -> None:
-    broken = {
-        **compose,
-        "services": {
-            **compose["services"],
-            "runner": {
-                **compose["services"]["runner"],
-                "depends_on": {"mysql": {"condition": "whenever"}},
-            },
-        },
-    }
-    with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate(broken, schema)
+    mysql, runner = compose["services"]["mysql"], compose["services"]["runner"]
+    password = mysql["environment"]["MYSQL_ROOT_PASSWORD"]
+    url = make_url(runner["environment"]["TALK_DATABASE_URL"])
+    assert (url.username, url.password, url.host, url.database) == (
+        "root",
+        password,
+        "mysql",  # the service's name is its host name on the compose network
+        mysql["environment"]["MYSQL_DATABASE"],
+    )
+    assert f"-p{password}" in mysql["healthcheck"]["test"]
 
 
 def test_every_published_port_binds_to_loopback_only(compose: dict[str, Any]) -> None:

@@ -1,17 +1,15 @@
-"""`talk doctor` on a toy deck and on the talk: 0 only when all is well, one line per problem."""
+"""`talk doctor` on toy talks: 0 only when all is well, one line per problem."""
 
+import functools
 import os
 import socket
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from demos.connection import ENV_VAR
-from runner import doctor
+from runner import cli, doctor
 from runner.deck import builder
-from runner.settings import PROJECT_ROOT
+from runner.settings import get_settings
 from tests.harness.runner import free_port
 from tests.harness.toy_deck import ToyDeck
 
@@ -23,6 +21,25 @@ import time
 def main() -> None:
     time.sleep(2.5)
     print("awake")
+
+
+if __name__ == "__main__":
+    main()
+'''
+COUNT = '''\
+"""Count the todos: a demo that needs the database."""
+from sqlalchemy import create_engine, text
+
+from demos.connection import redirected  # OMIT
+
+create_engine = redirected(create_engine)  # OMIT
+
+
+def main() -> None:
+    engine = create_engine("mysql+pymysql://root:example@localhost/exampledb")
+    with engine.connect() as conn:
+        print(conn.execute(text("SELECT COUNT(*) FROM todo")).scalar_one())
+    engine.dispose()
 
 
 if __name__ == "__main__":
@@ -109,21 +126,29 @@ def test_a_busy_port_is_named(toy_talk: ToyDeck) -> None:
 
 
 def test_talk_doctor_with_the_database_down_exits_1_with_one_line(
-    tmp_path: Path, mysql_url: str
+    toy_talk: ToyDeck, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    builder.build(build_dir=tmp_path)
+    """`talk doctor` as typed, on the toy talk (the talk's own demos would all be timed)."""
+    (toy_talk.package / "count.py").write_text(COUNT)
+    toy_talk.write("02-count.md", f"# Count\n\n{toy_talk.link('count.py')}\n")
+    build(toy_talk, record=False)
     closed = f"mysql+pymysql://root@127.0.0.1:{free_port()}/exampledb"
-    done = subprocess.run(
-        [sys.executable, "-m", "runner.cli", "doctor", "--port", str(free_port())],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, ENV_VAR: closed, "TALK_BUILD_DIR": str(tmp_path)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    monkeypatch.setenv(ENV_VAR, closed)
+    monkeypatch.setenv("TALK_BUILD_DIR", str(toy_talk.build_dir))
+    monkeypatch.setattr(
+        doctor,
+        "examine",
+        functools.partial(doctor.examine, slides_dir=toy_talk.slides, demos_dir=toy_talk.package),
     )
-    assert done.returncode == 1, done.stdout + done.stderr
-    problems = [line for line in done.stdout.splitlines() if line.startswith("problem:")]
+    get_settings.cache_clear()
+    try:
+        status = cli.main(["doctor", "--port", str(free_port())])
+    finally:
+        get_settings.cache_clear()
+    shown = capsys.readouterr().out
+    assert status == 1, shown
+    problems = [line for line in shown.splitlines() if line.startswith("problem:")]
     assert len(problems) == 1, problems
     assert problems[0].startswith("problem: the database at mysql+pymysql://root@127.0.0.1:")
-    assert "not run" in done.stdout and "gather " in done.stdout
+    rows = {line.split()[0]: line for line in shown.splitlines() if line.endswith(("ok", "run"))}
+    assert rows["count"].endswith("not run") and rows["hello"].endswith("ok")

@@ -5,10 +5,11 @@ as asyncio tasks. Each line gives the wall time and how many cores were busy
 on average (CPU seconds, ours and our children's, per wall second). Threads
 and tasks keep one core busy, like the sequential run: the GIL lets one
 thread run Python at a time, and the event loop runs one task at a time
-anyway. Processes each have their own interpreter and GIL, so they keep every
-core busy: on 2 cores, about 2, and about half the time when nothing else
-runs. Look at the first line, whether this Python has a GIL (free-threaded
-3.13t may not) and how many cores it may use, then at "cores busy".
+anyway. Processes each have their own interpreter and GIL, so they can keep
+every core busy: on 2 cores, about 2, and about half the time when nothing
+else runs. Look at the first line, whether this Python has a GIL (a
+free-threaded build may not) and how many cores it may use, then at "cores
+busy".
 """
 
 import asyncio
@@ -16,29 +17,30 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import (
+    Executor,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+)
 
 CHUNKS = 4
 CHUNK_SIZE = 4_000_000
+
+
+# region slide
 
 
 def sum_of_squares(n: int) -> int:
     return sum(i * i for i in range(n))
 
 
-# region slide
 def sequential() -> None:
     for _ in range(CHUNKS):
         sum_of_squares(CHUNK_SIZE)
 
 
-def on_threads() -> None:
-    with ThreadPoolExecutor(CHUNKS) as pool:
-        list(pool.map(sum_of_squares, [CHUNK_SIZE] * CHUNKS))
-
-
-def on_processes() -> None:
-    with ProcessPoolExecutor(CHUNKS) as pool:
+def on_pool(pool_type: Callable[[int], Executor]) -> None:
+    with pool_type(CHUNKS) as pool:
         list(pool.map(sum_of_squares, [CHUNK_SIZE] * CHUNKS))
 
 
@@ -76,8 +78,8 @@ def main() -> None:
     cores = getattr(os, "process_cpu_count", os.cpu_count)()  # 3.13+: usable
     print(f"GIL enabled: {gil}, cores: {cores}\n")
     timed("sequential", sequential)
-    timed("threads", on_threads)
-    timed("processes", on_processes)
+    timed("threads", lambda: on_pool(ThreadPoolExecutor))
+    timed("processes", lambda: on_pool(ProcessPoolExecutor))
     timed("asyncio tasks", as_asyncio_tasks)
 
 

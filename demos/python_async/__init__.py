@@ -1,1 +1,1 @@
-"""Asynchronous programming in Python: coroutines, await, gather, TaskGroup."""
+"""Asynchronous programming in Python: coroutines, tasks, gather, TaskGroup."""

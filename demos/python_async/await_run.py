@@ -1,8 +1,9 @@
 """await and asyncio.run: the coroutine finally runs, 3 s later.
 
 ``await`` waits for the coroutine's result (a ``str`` this time, not a
-coroutine object), and ``asyncio.run`` starts the event loop for ``main()``
-and closes it when all is done. Look for the message after about 3 s.
+coroutine object), and ``asyncio.run`` runs ``main()`` on a new event loop;
+when ``main()`` returns, it cancels any task still pending and closes the
+loop. Look for the message after about 3 s.
 """
 
 # region slide

@@ -1,7 +1,8 @@
 """A coroutine object: what calling an async function gives you.
 
 Calling ``something_async()`` runs none of its body: it returns a coroutine
-object, a promise of a result. Look at the object's repr, then at its methods:
+object, which runs only when awaited (unlike a JavaScript promise, which is
+under way already). Look at the object's repr, then at its methods:
 ``send``, ``throw`` and ``close`` show its generator heritage, though since
 Python 3.5 a native coroutine is a type of its own.
 """

@@ -1,27 +1,17 @@
 """asyncio.gather: three waits at once, about 1 s.
 
 ``gather`` schedules all three coroutines on the event loop and waits for
-them together: their sleeps overlap, so the total is the longest one, not
-the sum. Look at "It took 1.0... seconds", then at the results, in order.
+them together: gather wraps each in a Task, their sleeps overlap, and the
+total is the longest one, not the sum. me_first, me_second and me_third are
+the coroutines of sequential_awaits.py. Look at "It took 1.0... seconds",
+then at the results, in order.
 """
 
 import asyncio
 import time
 
-
-async def me_first() -> str:
-    await asyncio.sleep(1)
-    return "I'm first!"
-
-
-async def me_second() -> str:
-    await asyncio.sleep(1)
-    return "Then me!"
-
-
-async def me_third() -> str:
-    await asyncio.sleep(1)
-    return "And finally me!"
+# The three coroutines of the slide before, sequential_awaits.py
+from demos.python_async.sequential_awaits import me_first, me_second, me_third
 
 
 # region slide

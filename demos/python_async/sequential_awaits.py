@@ -8,6 +8,7 @@ import asyncio
 import time
 
 
+# region slide
 async def me_first() -> str:
     await asyncio.sleep(1)
     return "I'm first!"
@@ -23,20 +24,14 @@ async def me_third() -> str:
     return "And finally me!"
 
 
-# region slide
 async def main() -> None:
     start = time.perf_counter()
-
     first_result = await me_first()
     second_result = await me_second()
     third_result = await me_third()
-
     elapsed = time.perf_counter() - start
     print(f"It took {elapsed:.3f} seconds to complete all operations\n")
-
-    print(first_result)
-    print(second_result)
-    print(third_result)
+    print(first_result, second_result, third_result, sep="\n")
 
 
 # endregion

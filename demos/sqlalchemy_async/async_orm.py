@@ -28,9 +28,8 @@ async def main() -> None:
         todos = await session.scalars(select(Todo).order_by(Todo.id).limit(3))
 
         for todo in todos:
-            print(
-                f"A todo with id {todo.id} and priority {todo.priority}: {todo.title}"
-            )
+            where = f"A todo with id {todo.id} and priority {todo.priority}"
+            print(f"{where}: {todo.title}")
 
         print()
 

@@ -1,8 +1,9 @@
 """Raw SQL on an AsyncConnection: text() with a bound parameter.
 
-The raw SQL of the sync section, awaited. ``:priority`` is a bound parameter:
-the driver sends the value apart from the SQL, so nothing a user types is
-ever pasted into the statement. Look at the priority-1 todos, in id order.
+The raw SQL of the sync section, awaited. ``:priority`` is a bound parameter.
+aiomysql and PyMySQL do not send it apart from the SQL: they escape the value
+and write it into the statement on the client, so what a user types arrives
+as data, never as SQL. Look at the priority-1 todos, in id order.
 """
 
 import asyncio

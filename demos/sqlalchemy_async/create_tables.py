@@ -10,22 +10,12 @@ and at the row counts.
 import asyncio
 
 from sqlalchemy import Connection, func, inspect, select
-from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from demos.connection import redirected  # OMIT
 from demos.sqlalchemy_async.models import Base
 
 create_async_engine = redirected(create_async_engine)  # OMIT
-
-
-def existing_tables(sync_conn: Connection) -> list[str]:
-    names = set(inspect(sync_conn).get_table_names())
-    return [name for name in Base.metadata.tables if name in names]
-
-
-async def show(conn: AsyncConnection, moment: str) -> None:
-    tables = await conn.run_sync(existing_tables)
-    print(f"{moment}: {', '.join(tables) or 'no model tables'}")
 
 
 async def main() -> None:
@@ -34,10 +24,14 @@ async def main() -> None:
     )
 
     # region slide
+    def model_tables(sync_conn: Connection) -> list[str]:  # sync code
+        names = set(inspect(sync_conn).get_table_names())
+        return [name for name in Base.metadata.tables if name in names]
+
     async with engine.begin() as conn:
-        await show(conn, "before")
+        print(f"before: {', '.join(await conn.run_sync(model_tables))}")
         await conn.run_sync(Base.metadata.create_all)
-        await show(conn, "after")
+        print(f"after: {', '.join(await conn.run_sync(model_tables))}")
     # endregion
 
     async with engine.connect() as conn:

@@ -1,10 +1,10 @@
 """Read after commit, fixed: async_sessionmaker(..., expire_on_commit=False).
 
 With ``expire_on_commit=False`` the session keeps the values it loaded when
-it commits, so reading them afterwards needs no I/O. The usual setting for
-async code; the price is that they are what was loaded, not a fresh read
-(``await session.refresh(todo)`` fetches them again, awaited). Look at the
-same title before and after the commit.
+it commits, so reading them afterwards needs no I/O. The setting
+SQLAlchemy's asyncio examples use; the price is that they are what was
+loaded, not a fresh read (``await session.refresh(todo)`` fetches them
+again, awaited). Look at the same title before and after the commit.
 """
 
 import asyncio

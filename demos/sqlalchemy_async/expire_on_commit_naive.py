@@ -12,7 +12,7 @@ import asyncio
 import gc
 import warnings
 
-from sqlalchemy.exc import StatementError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from demos.connection import redirected  # OMIT
@@ -34,8 +34,9 @@ async def main() -> None:
         await session.commit()  # expires todo: every attribute must reload
         try:
             print(f"after commit: {todo.title}")  # a SELECT, not awaited
-        except StatementError as error:  # it wraps the MissingGreenlet
-            print(f"after commit: {type(error.orig).__name__}: {error.orig}")
+        except SQLAlchemyError as error:  # MissingGreenlet, perhaps wrapped
+            error = getattr(error, "orig", error)
+            print(f"after commit: {type(error).__name__}: {error}")
     # endregion
 
     await engine.dispose()

@@ -1,16 +1,20 @@
-"""Loading a relationship under asyncio: selectinload, or awaitable_attrs.
+"""Relationships under asyncio: selectinload, awaitable_attrs, raiseload.
 
-Two fixes for lazy_load_naive.py. ``selectinload(Todo.steps)`` loads the
-steps eagerly, in a second SELECT awaited with the query, so ``todo.steps``
-is plain data afterwards. When you only sometimes need them,
+Two fixes for lazy_load_naive.py, and a guard. ``selectinload(Todo.steps)``
+loads the steps eagerly, in a second SELECT awaited with the query, so
+``todo.steps`` is plain data afterwards. When you only sometimes need them,
 ``await todo.awaitable_attrs.steps`` (from ``AsyncAttrs`` on the models'
-Base) runs the lazy load as an awaitable. Look at the same steps both ways.
+Base) runs the lazy load as an awaitable. And ``raiseload`` (or
+``lazy="raise"`` on the relationship) turns a load you forgot into an
+immediate, clear error instead of hidden I/O. Look at the same steps both
+ways, then at the raiseload error.
 """
 
 import asyncio
 
+from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import raiseload, selectinload
 
 from demos.connection import redirected  # OMIT
 from demos.sqlalchemy_async.models import Todo
@@ -36,6 +40,15 @@ async def main() -> None:
         todo = await session.get_one(Todo, 1)
         steps = await todo.awaitable_attrs.steps
         print(f"awaitable_attrs, todo {todo.id}: {[s.text for s in steps]}")
+
+    async with session_maker() as session:
+        # Strict: a load nobody asked for fails at once, sync or async
+        strict = [raiseload(Todo.steps)]
+        todo = await session.get_one(Todo, 1, options=strict)
+        try:
+            print(todo.steps)
+        except InvalidRequestError as error:
+            print(f"raiseload: {error}")
     # endregion
 
     await engine.dispose()

@@ -4,14 +4,14 @@ In sync code, touching ``todo.steps`` quietly runs a SELECT. Under asyncio an
 attribute access cannot be awaited, so SQLAlchemy cannot do that I/O there
 and raises ``MissingGreenlet`` instead. Look at the todo's title (loaded with
 it), then the error when its steps are touched; lazy_load_fixed.py shows two
-ways to load them.
+ways to load them, and how to make a forgotten load fail loudly.
 """
 
 import asyncio
 import gc
 import warnings
 
-from sqlalchemy.exc import StatementError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from demos.connection import redirected  # OMIT
@@ -32,8 +32,9 @@ async def main() -> None:
         print(f"todo {todo.id}: {todo.title}")
         try:
             print(todo.steps)  # a lazy load: needs I/O, not awaited
-        except StatementError as error:  # it wraps the MissingGreenlet
-            print(f"{type(error.orig).__name__}: {error.orig}")
+        except SQLAlchemyError as error:  # MissingGreenlet, perhaps wrapped
+            error = getattr(error, "orig", error)
+            print(f"{type(error).__name__}: {error}")
     # endregion
 
     await engine.dispose()

@@ -1,18 +1,22 @@
-"""One AsyncSession shared by concurrent tasks: here SQLAlchemy refuses.
+"""One AsyncSession, two tasks: one task's rollback loses the other's write.
 
-A session is one unit of work on one connection, not safe to use from two
-tasks at once. Here three tasks run a query each on the same session with
-``gather``: the first task gets the session's connection, and SQLAlchemy
-notices the other two and refuses them. Its detection is best-effort: other
-overlaps go unnoticed and fail later, or worse. Look at one "ok" and two
-InvalidRequestError lines (caught and printed); shared_session_fixed.py
-gives each task a session of its own.
+A session is one transaction and one identity map, whichever task uses it.
+Task 1 renames todo 1 and flushes: the UPDATE is sent, inside that one
+transaction. While task 1 awaits something else, task 2 rolls back what it
+thinks is its own work: the rollback takes the rename with it, and task 1's
+commit afterwards commits nothing. No error anywhere. The story runs twice,
+on a cold pool and on a warm one, with the same outcome: look at "in the
+database", the old title both times, and no error raised.
 """
 
 import asyncio
 
-from sqlalchemy.exc import InvalidRequestError
-from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    create_async_engine,
+)
 
 from demos.connection import redirected  # OMIT
 from demos.sqlalchemy_async.models import Todo
@@ -20,32 +24,36 @@ from demos.sqlalchemy_async.models import Todo
 create_async_engine = redirected(create_async_engine)  # OMIT
 
 
-async def title_of(session: AsyncSession, todo_id: int) -> str:
-    todo = await session.get_one(Todo, todo_id)
-    return todo.title
+# region slide
+async def rename(session: AsyncSession, sent: asyncio.Event) -> None:
+    todo = await session.get_one(Todo, 1)
+    todo.title = "Renamed by task 1"
+    await session.flush()  # UPDATE sent, in the one transaction
+    sent.set()
+    await asyncio.sleep(0.1)  # other work: task 2 runs
+    await session.commit()
+
+
+async def give_up(session: AsyncSession, sent: asyncio.Event) -> None:
+    await sent.wait()
+    await session.rollback()  # meant for task 2's own work
+
+
+async def story(engine: AsyncEngine, pool: str) -> None:
+    async with AsyncSession(engine) as session:  # shared by both tasks
+        sent = asyncio.Event()
+        await asyncio.gather(rename(session, sent), give_up(session, sent))
+        title = await session.scalar(select(Todo.title).where(Todo.id == 1))
+    print(f"{pool} pool: no error; in the database: {title!r}")
+    # endregion
 
 
 async def main() -> None:
     engine = create_async_engine(
         "mysql+aiomysql://root:example@localhost/exampledb"
     )
-
-    # region slide
-    async with AsyncSession(engine) as session:  # one session for all tasks
-        results = await asyncio.gather(
-            *(title_of(session, todo_id) for todo_id in (1, 2, 3)),
-            return_exceptions=True,  # let every task finish before closing
-        )
-    for result in results:
-        if isinstance(result, InvalidRequestError):
-            print(f"{type(result).__name__}: {str(result).splitlines()[0]}")
-        # Not the lesson: any other failure (no database) ends the demo.  # OMIT
-        elif isinstance(result, BaseException):  # OMIT
-            raise result  # OMIT
-        else:
-            print(f"ok: {result}")
-    # endregion
-
+    await story(engine, "cold")  # the first task opens a connection
+    await story(engine, "warm")  # the pool has a connection ready
     await engine.dispose()
 
 

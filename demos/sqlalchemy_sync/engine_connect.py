@@ -4,9 +4,9 @@ The engine is a pool of connections, made once per application; ``connect()``
 borrows one. SQLAlchemy 2.x changes the talk's code in two ways: ``execute``
 takes ``text("SELECT 1")``, not a plain string (2.0 removed implicit SQL
 strings, so SQL is always marked as SQL), and ``with`` blocks give the
-connection back to the pool; closing the pool is ``dispose()``, a separate
-call. Look at the engine's repr: the URL
-is printed with its password hidden as ***.
+connection back to the pool; closing the pool's connections is ``dispose()``,
+a separate call. Look at the engine's repr: the URL is printed with its
+password hidden as ***.
 """
 
 from sqlalchemy import create_engine, text

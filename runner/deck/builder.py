@@ -67,8 +67,9 @@ def build(
         kept.update(recordings.record(_shown(deck), settings))
         recordings.save(target, kept)
     valid = {d.id: r for d in demos if (r := recordings.current(kept, d)) is not None}
-    pacing.pace(deck, valid)
-    nb = notebook(deck, valid, identity.load(slides_dir))
+    pace = pacing.pace(deck, valid)
+    pacing.check(pace, identity.slot(slides_dir), slides_dir)
+    nb = notebook(deck, valid, identity.load(slides_dir), pace.total_s)
     write(nb, str(target / "talk.ipynb"))
 
     from runner.deck.exporter import exporter  # nbconvert takes a third of a second to import

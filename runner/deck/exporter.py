@@ -19,27 +19,26 @@ DEFAULT_TIMING_S = 60  # per slide, for a deck built without budgets
 
 
 class PacingPreprocessor(Preprocessor):
-    """Hand each slide's budget (runner.deck.pacing) to reveal.js, and the talk's total.
+    """Hand each slide's budget (runner.deck.pacing) to reveal.js, and the talk's length.
 
     A budget sits on the cell that opens its slide (``slideshow.data.timing``);
-    the template writes it as the slide's ``data-timing`` from ``pace_s``, and the
-    total as reveal's ``totalTime``. Runs after reveal's preprocessor, which marks
+    the template writes it as the slide's ``data-timing`` from ``pace_s``. The
+    length is the core path's, which pacing put in the notebook's metadata
+    (``pacing.total_s``): it goes into ``resources`` once, and the template writes
+    it as reveal's ``totalTime``. Runs after reveal's preprocessor, which marks
     where slides start.
     """
 
     def preprocess(
         self, nb: NotebookNode, resources: dict[str, Any]
     ) -> tuple[NotebookNode, dict[str, Any]]:
-        budgets: list[int | None] = []
         for cell in nb.cells:
             if cell.metadata.get("subslide_start"):
                 timing = cell.metadata.get("slideshow", {}).get("data", {}).get("timing")
-                budgets.append(timing)
                 if timing is not None:
                     cell.metadata.pace_s = int(timing)
-        all_budgeted = bool(budgets) and None not in budgets
         resources["deck"] = {
-            "total_s": sum(b for b in budgets if b is not None) if all_budgeted else 0,
+            "total_s": int(nb.metadata.get("pacing", {}).get("total_s", 0)),
             "default_timing_s": DEFAULT_TIMING_S,
         }
         return nb, resources

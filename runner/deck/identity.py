@@ -1,15 +1,19 @@
-"""Who gives the talk, when and where, and where its code lives: slides/talk.toml.
+"""Who gives the talk, when and where, where its code lives, and the slot it must fit:
+slides/talk.toml.
 
-The title and closing slides show it; it is written once, there, and read here.
+The title and closing slides show the identity; the build holds the talk to the slot
+(runner.deck.pacing). Both are written once, there, and read here.
 """
 
 import tomllib
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 from runner.deck.slides import DeckError, Location
 
 FILE_NAME = "talk.toml"
+_SLOT_KEYS = frozenset({"slot_minutes", "sections"})
 
 
 @dataclass(frozen=True)
@@ -28,21 +32,60 @@ class Identity:
         return {**asdict(self), "repository_url": self.repository_url}
 
 
+@dataclass(frozen=True)
+class Slot:
+    """The time the talk is given, and each section's share of it, in minutes.
+
+    None: no slot named, so nothing to fit. A section without a share is held
+    only to the slot as a whole.
+    """
+
+    minutes: float | None = None
+    shares: dict[str, float] = field(default_factory=dict)  # section file stem -> minutes
+
+
 def load(slides_dir: Path) -> Identity:
     """The talk's identity; placeholders for what the file leaves out, or without a file."""
-    path = slides_dir / FILE_NAME
-    if not path.is_file():
-        return Identity()
-    try:
-        values = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise DeckError(Location(path, 1), f"not valid TOML: {error}") from None
+    path, values = _read(slides_dir)
     known = {field.name for field in fields(Identity)}
     for key, value in values.items():
+        if key in _SLOT_KEYS:
+            continue
         if key not in known:
-            raise DeckError(
-                Location(path, 1), f"unknown key {key!r}; known: {', '.join(sorted(known))}"
-            )
+            known_keys = ", ".join(sorted(known | _SLOT_KEYS))
+            raise DeckError(Location(path, 1), f"unknown key {key!r}; known: {known_keys}")
         if not isinstance(value, str) or not value.strip():
             raise DeckError(Location(path, 1), f"{key} must be a non-empty string")
-    return Identity(**values)
+    return Identity(**{k: v for k, v in values.items() if k in known})
+
+
+def slot(slides_dir: Path) -> Slot:
+    """The slot the talk must fit (``slot_minutes``) and the sections' shares (``[sections]``)."""
+    path, values = _read(slides_dir)
+    minutes = values.get("slot_minutes")
+    if minutes is not None and not _positive(minutes):
+        raise DeckError(Location(path, 1), "slot_minutes must be a positive number of minutes")
+    shares = values.get("sections", {})
+    if not isinstance(shares, dict) or not all(_positive(v) for v in shares.values()):
+        raise DeckError(Location(path, 1), "[sections] gives each section file's share in minutes")
+    if minutes is not None and sum(shares.values()) > minutes:
+        raise DeckError(
+            Location(path, 1),
+            f"the sections' shares add up to {sum(shares.values()):g} minutes, "
+            f"more than the {minutes:g}-minute slot",
+        )
+    return Slot(minutes, {str(k): float(v) for k, v in shares.items()})
+
+
+def _read(slides_dir: Path) -> tuple[Path, dict[str, Any]]:
+    path = slides_dir / FILE_NAME
+    if not path.is_file():
+        return path, {}
+    try:
+        return path, tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise DeckError(Location(path, 1), f"not valid TOML: {error}") from None
+
+
+def _positive(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value > 0

@@ -18,15 +18,24 @@ from runner.deck.slides import Cell, Deck
 
 
 def notebook(
-    deck: Deck, recordings: Mapping[str, Recording], identity: Identity | None = None
+    deck: Deck,
+    recordings: Mapping[str, Recording],
+    identity: Identity | None = None,
+    total_s: int | None = None,
 ) -> NotebookNode:
     """The notebook of the deck, with each demo's recording (if any) as its output.
 
-    The talk's identity goes in the metadata, and the first and last slides are
-    marked to show it: the title slide and the closing one.
+    The talk's identity goes in the metadata, and the first and closing slides are
+    marked to show it; the closing slide is the last before the appendix, whose
+    cells are marked as such. ``total_s`` is the core path's time
+    (runner.deck.pacing), handed on to the exporter as the talk's length.
     """
     title = deck.cells[0].source.splitlines()[0].lstrip("#").strip()
-    openings = [i for i, cell in enumerate(deck.cells) if cell.slide_type in ("slide", "subslide")]
+    openings = [
+        i
+        for i, cell in enumerate(deck.cells)
+        if cell.slide_type in ("slide", "subslide") and not cell.in_appendix
+    ]
     nb = from_dict(
         {
             "nbformat": 4,
@@ -39,6 +48,9 @@ def notebook(
             "cells": [_cell(index, cell, recordings) for index, cell in enumerate(deck.cells)],
         }
     )
+    if total_s is not None:
+        nb.metadata["pacing"] = {"total_s": total_s}
+    nb.cells[openings[-1]].metadata["closing"] = True
     if identity is not None:
         nb.metadata["talk"] = identity.as_metadata()
         for index in {openings[0], openings[-1]}:
@@ -56,17 +68,19 @@ def _cell(index: int, cell: Cell, recordings: Mapping[str, Recording]) -> Notebo
     if cell.timing_s is not None:
         slideshow["data"] = {"timing": cell.timing_s}
     cell_id = f"cell-{index:04d}"
+    appendix = {"appendix": True} if cell.in_appendix else {}
     if cell.demo is None:
         return from_dict(
             {
                 "cell_type": "markdown",
                 "id": cell_id,
                 "source": cell.source,
-                "metadata": {"slideshow": slideshow},
+                "metadata": {"slideshow": slideshow, **appendix},
             }
         )
     demo = cell.demo.demo
     metadata: dict[str, object] = {
+        **appendix,
         "slideshow": slideshow,
         "demo": {
             "id": demo.id,

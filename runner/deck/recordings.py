@@ -105,17 +105,16 @@ def record(demos: Sequence[Demo], settings: Settings | None = None) -> dict[str,
 
 
 def runs_alone(demo: Demo) -> bool:
-    """Whether the demo is recorded with nothing else running: what it prints is a timing."""
-    return demo.timing_sensitive
+    """Whether the demo is recorded with nothing else running: it prints a time, or writes."""
+    return demo.runs_alone
 
 
 async def _record_all(demos: Sequence[Demo], settings: Settings) -> dict[str, Recording]:
     """Every demo's recording, in the order given.
 
-    Demos without a database run side by side. Database demos run one after another
-    in talk order: they share one database, whose seeded rows they print (and SQLite
-    takes one writer at a time). Demos that print a timing run last, one at a time, so
-    nothing else skews what they measure.
+    Demos run side by side, the database demos too: they only read the seeded tables
+    (create-tables finds them there). Demos that print a timing, or write rows others
+    read, run last, one at a time, so nothing else skews what they show.
     """
     slots = asyncio.Semaphore(max(os.cpu_count() or 1, 1))
     results: dict[str, Recording] = {}
@@ -124,16 +123,9 @@ async def _record_all(demos: Sequence[Demo], settings: Settings) -> dict[str, Re
         async with slots:
             results[demo.id] = await _run(demo, settings)
 
-    async def one_by_one(lane: list[Demo]) -> None:
-        for demo in lane:
-            results[demo.id] = await _run(demo, settings)
-
-    shared = [d for d in demos if not runs_alone(d)]
-    await asyncio.gather(
-        one_by_one([d for d in shared if d.needs_database]),
-        *(side_by_side(d) for d in shared if not d.needs_database),
-    )
-    await one_by_one([d for d in demos if runs_alone(d)])
+    await asyncio.gather(*(side_by_side(d) for d in demos if not runs_alone(d)))
+    for demo in (d for d in demos if runs_alone(d)):
+        results[demo.id] = await _run(demo, settings)
     return {demo.id: results[demo.id] for demo in demos}
 
 

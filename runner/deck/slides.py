@@ -60,6 +60,16 @@ class Cell:
     demo: DemoLink | None = None
     timing_s: int | None = None  # the slide's budget (runner.deck.pacing), on its first cell
 
+    @property
+    def section(self) -> str:
+        """The section file's name without ``.md``: ``05-async-sqlalchemy``."""
+        return self.location.path.stem
+
+    @property
+    def in_appendix(self) -> bool:
+        """A backup slide: after the closing slide, outside the talk's time and clicker path."""
+        return self.location.path.parent.name == APPENDIX_DIR
+
 
 @dataclass
 class Deck:
@@ -67,6 +77,7 @@ class Deck:
     pictures: dict[Path, str] = field(default_factory=dict)  # file on disk -> URL in the deck
 
 
+APPENDIX_DIR = "appendix"  # slides/appendix/NN-topic.md: backup slides after the closing one
 # A demo link alone on its line, optionally followed by the steps to highlight.
 LINK_LINE = re.compile(r"^\[[^\]]*\]\((?P<target>[^)\s]+)\)(?:\s*\{(?P<steps>[^}]*)\})?$")
 _INLINE_LINK = re.compile(r"\[[^\]]*\]\((?P<target>[^)\s]+)\)")
@@ -75,11 +86,11 @@ _FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})")
 
 
 def section_files(slides_dir: Path) -> list[Path]:
-    """The section files in talk order: every Markdown file but the README."""
+    """The section files in talk order: every Markdown file but the README, then the appendix."""
     files = sorted(p for p in slides_dir.glob("*.md") if p.name.lower() != "readme.md")
     if not files:
         raise DeckError(Location(slides_dir, 0), "there are no slide files (NN-topic.md) here")
-    return files
+    return files + sorted((slides_dir / APPENDIX_DIR).glob("*.md"))
 
 
 def is_code_link(target: str) -> bool:

@@ -3,13 +3,12 @@ has notes and keeps its code inside, and the speaker view paces the talk."""
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from runner.deck import builder
-from runner.settings import Settings
 from tests.harness.preview import serving
 
 pytestmark = pytest.mark.browser
@@ -46,14 +45,9 @@ WALK_SLIDES = """() => {
 
 
 @pytest.fixture(scope="module")
-def deck_url(tmp_path_factory: pytest.TempPathFactory, mysql_url: str) -> Iterator[str]:
+def deck_url(recorded_talk: Path) -> Iterator[str]:
     """The talk with recorded output, so output boxes hold real text, served on loopback."""
-    index = builder.build(
-        build_dir=tmp_path_factory.mktemp("deck"),
-        record=True,
-        settings=Settings(database_url=mysql_url),
-    )
-    with serving(index.parent) as url:
+    with serving(recorded_talk) as url:
         yield url
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from runner.deck import builder
+from demos import catalog
 from runner.service.app import create_app
+from runner.settings import Settings
 from tests.harness.runner import LiveRunner
 
 pytestmark = pytest.mark.browser
@@ -17,8 +18,10 @@ pytestmark = pytest.mark.browser
 VIEWPORTS = [(1280, 720), (1024, 768)]
 MIN_CODE_PX = 20  # on screen at 1280x720: legible from the back of the room
 
-# Every slide in turn, shown as the audience sees it, with what fit.js finds wrong.
-WALK = """() => Reveal.getSlides().map((slide) => {
+# Every slide in turn, the appendix's included (Reveal.getSlides() leaves its uncounted
+# slides out), shown as the audience sees it, with what fit.js finds wrong.
+WALK = """() => [...document.querySelectorAll('.reveal .slides section:not(.stack)')]
+  .map((slide) => {
   const where = Reveal.getIndices(slide);
   Reveal.slide(where.h, where.v);
   const code = slide.querySelector('.demo .highlight pre');
@@ -40,15 +43,11 @@ PROBLEMS_HERE = "() => TalkFit.problems(Reveal.getCurrentSlide())"
 
 
 @pytest.fixture(scope="module")
-def deck_dir(tmp_path_factory: pytest.TempPathFactory, mysql_url: str) -> Path:
-    """The talk with every demo's recording, as it is presented."""
-    return builder.build(build_dir=tmp_path_factory.mktemp("deck"), record=True).parent
-
-
-@pytest.fixture(scope="module")
-def served(deck_dir: Path) -> Iterator[str]:
-    """The deck with its runner, so Run streams live output into the slides."""
-    with LiveRunner(create_app(deck_dir=deck_dir)) as runner:
+def served(recorded_talk: Path, mysql_url: str) -> Iterator[str]:
+    """The talk with every demo's recording, as it is presented, with its runner on the
+    test database, so Run streams live output into the slides."""
+    app = create_app(settings=Settings(database_url=mysql_url), deck_dir=recorded_talk)
+    with LiveRunner(app) as runner:
         yield runner.url + "/"
 
 
@@ -74,15 +73,19 @@ def test_every_slide_fits_with_its_recording(
 
 
 def test_every_slide_fits_during_and_after_a_live_run(browser: Browser, served: str) -> None:
+    """Also the one test that runs every demo of the talk through the runner: each exits 0."""
     page = open_deck(browser, served, 1280, 720)
     found: dict[str, list[str]] = {}
+    ends: dict[str, str] = {}
     for demo_id in page.evaluate(DEMO_SLIDES):
         name = page.evaluate(GO_TO_DEMO, demo_id)
         demo = f'.demo[data-demo-id="{demo_id}"]'
         page.keyboard.press("r")
         page.wait_for_selector(f'{demo} .demo-output[data-source="live"]', timeout=30_000)
         found[f"{name} running"] = page.evaluate(PROBLEMS_HERE)
-        page.wait_for_selector(f"{demo} .demo-status", timeout=30_000)
+        ends[demo_id] = page.locator(f"{demo} .demo-status").inner_text(timeout=30_000)
         found[f"{name} finished"] = page.evaluate(PROBLEMS_HERE)
     page.context.close()
     assert {name: problems for name, problems in found.items() if problems} == {}
+    assert sorted(ends) == sorted(catalog.ids())
+    assert {i: end for i, end in ends.items() if not end.startswith("exit 0 · ")} == {}

@@ -4,6 +4,7 @@ a slide would print with a box cut off or over another."""
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,9 +19,12 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def build_dir(tmp_path_factory: pytest.TempPathFactory, mysql_url: str) -> Path:
-    """The talk, recorded: the handout prints what each demo printed."""
-    return builder.build(build_dir=tmp_path_factory.mktemp("deck"), record=True).parent
+def build_dir(tmp_path_factory: pytest.TempPathFactory, recorded_talk: Path) -> Path:
+    """The talk, recorded: the handout prints what each demo printed.
+
+    A copy, since `talk pdf` rebuilds the deck and writes the PDF into its build folder.
+    """
+    return Path(shutil.copytree(recorded_talk, tmp_path_factory.mktemp("handout") / "build"))
 
 
 def talk_pdf(build_dir: Path, *flags: str) -> Path:

@@ -1,14 +1,16 @@
-"""Clicker-proof navigation: next and previous visit every slide, in order.
+"""Clicker-proof navigation: next and previous visit every slide, in order, to the close.
 
 A presenter's remote sends ArrowRight/PageDown (and their opposites) only; with
-reveal.js's default mode those skip a section's vertical slides. The overview
-and per-slide URLs must keep working as before.
+reveal.js's default mode those skip a section's vertical slides. The talk ends at
+its closing slide: next stops there, and the appendix after it (uncounted backup
+slides) is reached from the overview or its URL. The overview and per-slide URLs
+must keep working as before.
 """
 
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
 from runner.deck import builder
 from tests.harness.preview import serving
@@ -27,13 +29,6 @@ def deck_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     index = builder.build(build_dir=tmp_path_factory.mktemp("deck"))
     with serving(index.parent) as url:
         yield url
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    yield context.new_page()
-    context.close()
 
 
 def open_deck(page: Page, url: str) -> list[str]:
@@ -61,7 +56,8 @@ def visit_by_key(page: Page, key: str, until_last: str) -> list[str]:
     return seen
 
 
-AT_THE_END = "() => Reveal.isLastSlide() && !Reveal.availableFragments().next"
+AT_THE_END = """() => Reveal.getCurrentSlide().classList.contains("talk-closing")
+  && !Reveal.availableFragments().next"""
 AT_THE_START = "() => Reveal.isFirstSlide() && !Reveal.availableFragments().prev"
 
 
@@ -75,7 +71,36 @@ def test_next_visits_every_slide_in_order_and_previous_returns(
     assert page.evaluate(WHERE) == "0/0"
 
     assert visit_by_key(page, forward, AT_THE_END) == slides
+    for key in (forward, "PageDown", " ", "n"):  # the clicker stays on the closing slide
+        page.keyboard.press(key)
+        assert page.evaluate(WHERE) == slides[-1]
     assert visit_by_key(page, back, AT_THE_START) == slides[::-1]
+
+
+def test_the_appendix_is_uncounted_and_reached_by_its_url_and_the_overview(
+    page: Page, deck_url: str
+) -> None:
+    counted = open_deck(page, deck_url)  # Reveal.getSlides(): uncounted ones left out
+    everything = page.evaluate(
+        "() => Array.from(document.querySelectorAll('.slides section:not(.stack)'))"
+        ".map((s) => { const i = Reveal.getIndices(s); return `${i.h}/${i.v}`; })"
+    )
+    backup = everything[len(counted) :]
+    assert backup and everything[: len(counted)] == counted
+    page.goto(deck_url + "#/" + backup[0])
+    page.wait_for_function(f"() => ({WHERE})() === {backup[0]!r}")
+    assert page.evaluate("() => Reveal.getCurrentSlide().classList.contains('appendix')")
+    page.keyboard.press("PageDown")  # inside the appendix, next walks on
+    assert page.evaluate(WHERE) == backup[1]
+
+    page.goto(deck_url + "#/" + counted[-1])
+    page.wait_for_function(f"() => ({WHERE})() === {counted[-1]!r}")
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => Reveal.isOverview()")
+    page.keyboard.press("ArrowRight")  # in the overview, the appendix is one step on
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => !Reveal.isOverview()")
+    assert page.evaluate(WHERE) in backup
 
 
 def test_a_slide_url_opens_that_slide_and_the_overview_still_works(

@@ -84,10 +84,11 @@ def talk(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return builder.build(build_dir=tmp_path_factory.mktemp("talk"))
 
 
-def test_the_talk_builds_into_a_valid_notebook(talk: Path) -> None:
+def test_the_talk_builds_into_a_notebook_of_its_demos_in_talk_order(talk: Path) -> None:
     nb = nbformat.read(talk.parent / "talk.ipynb", as_version=4)
-    nbformat.validate(nb)
     assert nb.cells[0].metadata.slideshow.slide_type == "slide"
+    shown = [cell.metadata.demo.id for cell in nb.cells if cell.cell_type == "code"]
+    assert shown == catalog.ids()
 
 
 def test_every_heading_of_the_source_talk_is_in_the_deck(talk: Path) -> None:
@@ -103,20 +104,25 @@ def test_every_catalog_demo_is_shown_by_exactly_one_code_slide(talk: Path) -> No
     assert shown == Counter(catalog.ids())
 
 
-def test_every_slide_has_a_budget_and_the_advertised_length_is_their_sum(talk: Path) -> None:
+def test_every_slide_has_a_budget_and_the_advertised_length_is_the_cores(talk: Path) -> None:
     html = talk.read_text()
-    budgets = [int(t) for t in re.findall(r'<section[^>]* data-timing="(\d+)"', html)]
-    assert len(budgets) == html.count("<section") - html.count("<section>\n<section")
+    core, _, backup = html.partition('<section data-visibility="uncounted">')
+    budgets = [int(t) for t in re.findall(r'<section[^>]* data-timing="(\d+)"', core)]
+    assert len(budgets) == core.count("<section") - core.count("<section>\n<section")
     total = int(re.findall(r'"totalTime": (\d+)', html)[0])
     assert all(b > 0 for b in budgets) and sum(budgets) == total
     advertised = {int(n) for n in re.findall(r"about (\d+) minutes", html)}
     assert advertised == {round(total / 60)}
+    assert total <= identity.slot(builder.SLIDES_DIR).minutes * 60  # type: ignore[operator]
+    assert backup, "the talk has an appendix after its closing slide"
 
 
 def test_the_title_and_closing_slides_say_who_when_where_from_talk_toml(talk: Path) -> None:
     who = identity.load(builder.SLIDES_DIR)
     slides = re.split(r"<section[ >]", talk.read_text())
-    for slide in (slides[2], slides[-1]):
+    closing = next(i for i, slide in enumerate(slides) if "talk-closing" in slide)
+    assert "Thank you!" in slides[closing]
+    for slide in (slides[2], slides[closing]):
         assert 'class="talk-identity"' in slide
         for value in (who.speaker, who.date, who.venue, who.repository):
             assert html.escape(value) in slide

@@ -5,12 +5,17 @@ database), one that prints only after a pause, one that pauses mid-line, and
 the floods of the rendering benchmark plus an endless one. gather,
 engine-connect and late are recorded, so a test can see what happens to a
 recording.
+
+One deck and one runner serving it are shared by every test module that runs demos
+on the stage (fixtures of a pytest plugin: tests/conftest.py loads this module); a
+test that needs other settings serves the deck again.
 """
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Page
 
 from benchmarks import stage_deck
@@ -49,6 +54,19 @@ def serving(deck: Path, database_url: str, **overrides: object) -> Iterator[str]
     )
     with LiveRunner(app) as runner:
         yield runner.url + "/"
+
+
+@pytest.fixture(scope="session")
+def stage_dir(tmp_path_factory: pytest.TempPathFactory, mysql_url: str) -> Path:
+    """The stage deck's build folder, built and recorded once per test run."""
+    return build(tmp_path_factory.mktemp("stage"))
+
+
+@pytest.fixture(scope="session")
+def stage_url(stage_dir: Path, mysql_url: str) -> Iterator[str]:
+    """The stage deck's URL, served by one runner on the test database for the whole run."""
+    with serving(stage_dir, mysql_url) as url:
+        yield url
 
 
 def open_demo(page: Page, url: str, demo_id: str) -> int:

@@ -6,11 +6,10 @@ and Stop still works in the middle of an endless flood. How fast (exit to status
 the longest main-thread task) is measured by `talk bench --only rendering`.
 """
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
 from benchmarks.flood_lines import LINES
 from tests.harness import stage
@@ -29,24 +28,6 @@ WATCH_SIZE = """(index) => {
     window.mostLines = Math.max(window.mostLines, stream.childElementCount);
   }).observe(stream, { childList: true });
 }"""
-
-
-@pytest.fixture(scope="module")
-def deck(tmp_path_factory: pytest.TempPathFactory, mysql_url: str) -> Path:
-    return stage.build(tmp_path_factory.mktemp("stage"))
-
-
-@pytest.fixture(scope="module")
-def deck_url(deck: Path, mysql_url: str) -> Iterator[str]:
-    with stage.serving(deck, mysql_url) as url:
-        yield url
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    yield context.new_page()
-    context.close()
 
 
 def output_of(page: Page, demo_id: str) -> dict[str, object]:
@@ -69,9 +50,9 @@ def output_of(page: Page, demo_id: str) -> dict[str, object]:
 
 
 def test_ten_thousand_lines_end_with_the_status_and_only_the_last_lines_in_the_page(
-    page: Page, deck_url: str
+    page: Page, stage_url: str
 ) -> None:
-    index = stage.open_demo(page, deck_url, "flood-lines")
+    index = stage.open_demo(page, stage_url, "flood-lines")
     page.evaluate(WATCH_SIZE, index)
     page.locator('.demo[data-demo-id="flood-lines"] .demo-run').click()
     state = stage.wait_for_end(page, index)
@@ -86,9 +67,9 @@ def test_ten_thousand_lines_end_with_the_status_and_only_the_last_lines_in_the_p
 
 
 def test_a_megabyte_of_long_lines_is_cut_and_the_page_keeps_a_bounded_window(
-    page: Page, deck_url: str
+    page: Page, stage_url: str
 ) -> None:
-    index = stage.open_demo(page, deck_url, "flood-megabyte")
+    index = stage.open_demo(page, stage_url, "flood-megabyte")
     page.evaluate(WATCH_SIZE, index)
     page.locator('.demo[data-demo-id="flood-megabyte"] .demo-run').click()
     stage.wait_for_end(page, index)
@@ -102,10 +83,10 @@ def test_a_megabyte_of_long_lines_is_cut_and_the_page_keeps_a_bounded_window(
 
 
 def test_stop_can_be_clicked_in_the_middle_of_an_endless_flood(
-    page: Page, deck: Path, mysql_url: str
+    page: Page, stage_dir: Path, mysql_url: str
 ) -> None:
     # A cap far above what arrives before Stop: only Stop can end this run.
-    with stage.serving(deck, mysql_url, output_cap_bytes=512 * 1024 * 1024) as url:
+    with stage.serving(stage_dir, mysql_url, output_cap_bytes=512 * 1024 * 1024) as url:
         index = stage.open_demo(page, url, "flood")
         button = page.locator('.demo[data-demo-id="flood"] .demo-run')
         button.click()

@@ -4,11 +4,10 @@ gives the recording back, with one line saying why."""
 
 import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
 from tests.harness import stage
 from tests.harness.runner import running_fixture_demos, wait_until
@@ -61,33 +60,15 @@ RECORDED_VIEW = """(id) => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def deck(tmp_path_factory: pytest.TempPathFactory, mysql_url: str) -> Path:
-    return stage.build(tmp_path_factory.mktemp("stage"))
-
-
-@pytest.fixture(scope="module")
-def deck_url(deck: Path, mysql_url: str) -> Iterator[str]:
-    with stage.serving(deck, mysql_url) as url:
-        yield url
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    yield context.new_page()
-    context.close()
-
-
 def recorded_view(page: Page, demo_id: str) -> dict[str, object]:
     view: dict[str, object] = page.evaluate(RECORDED_VIEW, demo_id)
     return view
 
 
 def test_run_puts_the_recording_aside_at_once_counts_seconds_and_keeps_the_code_still(
-    page: Page, deck_url: str
+    page: Page, stage_url: str
 ) -> None:
-    index = stage.open_demo(page, deck_url, "late")
+    index = stage.open_demo(page, stage_url, "late")
     before = recorded_view(page, "late")
     assert "late hello" in str(before["stream"]) and before["noteShown"]
     page.evaluate(WATCH_CODE_BOX, "late")
@@ -119,8 +100,8 @@ def test_run_puts_the_recording_aside_at_once_counts_seconds_and_keeps_the_code_
     assert page.evaluate("() => window.codePlaces.size") == 1
 
 
-def test_stop_before_any_output_gives_the_recording_back(page: Page, deck_url: str) -> None:
-    index = stage.open_demo(page, deck_url, "late")
+def test_stop_before_any_output_gives_the_recording_back(page: Page, stage_url: str) -> None:
+    index = stage.open_demo(page, stage_url, "late")
     recorded = recorded_view(page, "late")
     page.evaluate(CLICK_AND_LOOK, "late")
     assert wait_until(running_fixture_demos, 10), "the demo never started"
@@ -134,9 +115,9 @@ def test_stop_before_any_output_gives_the_recording_back(page: Page, deck_url: s
 
 
 def test_with_the_database_down_the_recording_stays_and_one_line_says_why(
-    page: Page, deck: Path
+    page: Page, stage_dir: Path
 ) -> None:
-    with stage.serving(deck, stage.DEAD_DATABASE_URL) as url:
+    with stage.serving(stage_dir, stage.DEAD_DATABASE_URL) as url:
         index = stage.open_demo(page, url, "engine-connect")
         page.wait_for_function(
             "() => document.querySelector('.runner-indicator .database-state')"
@@ -158,7 +139,7 @@ def test_with_the_database_down_the_recording_stays_and_one_line_says_why(
 
 
 def test_a_run_that_finds_the_database_down_gives_the_recording_back(
-    page: Page, deck: Path
+    page: Page, stage_dir: Path
 ) -> None:
     # The page learns nothing from its health poll until the run has been asked
     # for: the demo runs, fails, and only then does the deck ask why.
@@ -168,7 +149,7 @@ def test_a_run_that_finds_the_database_down_gives_the_recording_back(
         "**/api/health",
         lambda route: route.continue_() if run_requested else route.abort(),
     )
-    with stage.serving(deck, stage.DEAD_DATABASE_URL) as url:
+    with stage.serving(stage_dir, stage.DEAD_DATABASE_URL) as url:
         index = stage.open_demo(page, url, "engine-connect")
         page.wait_for_function(
             "() => document.querySelector('.runner-indicator .runner-state').dataset.up === 'false'"
@@ -186,8 +167,8 @@ def test_a_run_that_finds_the_database_down_gives_the_recording_back(
     assert shown["status"] == "Recorded: the database is unreachable"
 
 
-def test_a_line_printed_in_two_parts_shows_as_one_line(page: Page, deck_url: str) -> None:
-    index = stage.open_demo(page, deck_url, "pauses")
+def test_a_line_printed_in_two_parts_shows_as_one_line(page: Page, stage_url: str) -> None:
+    index = stage.open_demo(page, stage_url, "pauses")
     page.locator('.demo[data-demo-id="pauses"] .demo-run').click()
     page.wait_for_function(
         "() => /waiting\\.\\.\\.$/.test(document.querySelector("

@@ -2,11 +2,8 @@
 projector), and it mirrors the run, shows the next slide, and keeps its notes
 in a pane that scrolls."""
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Frame, Page
+from playwright.sync_api import Frame, Page
 
 from tests.harness import stage
 from tests.harness.runner import running_fixture_demos, wait_until
@@ -72,24 +69,6 @@ OVERLAYS_ON_PREVIEWS = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def deck(tmp_path_factory: pytest.TempPathFactory, mysql_url: str) -> Path:
-    return stage.build(tmp_path_factory.mktemp("stage"))
-
-
-@pytest.fixture(scope="module")
-def deck_url(deck: Path, mysql_url: str) -> Iterator[str]:
-    with stage.serving(deck, mysql_url) as url:
-        yield url
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    yield context
-    context.close()
-
-
 def open_speaker_view(main: Page) -> tuple[Page, Frame, Frame]:
     """The speaker window, once its preview frames show the deck and link to the main one."""
     with main.expect_popup() as opened:
@@ -99,18 +78,29 @@ def open_speaker_view(main: Page) -> tuple[Page, Frame, Frame]:
         "() => document.getElementById('talk-speaker-css') && "
         "document.getElementById('talk-run-status')"
     )
-    current = next(f for f in speaker.frames if "postMessageEvents=true" in f.url)
-    upcoming = next(f for f in speaker.frames if "controls=false" in f.url)
+    current = preview(speaker, "postMessageEvents=true")
+    upcoming = preview(speaker, "controls=false")
     for frame in (current, upcoming):
         frame.wait_for_function("() => window.Reveal && Reveal.isReady() && window.talkRunner")
     return speaker, current, upcoming
 
 
+def preview(speaker: Page, marker: str) -> Frame:
+    """The preview frame whose URL holds marker, once it has navigated there (on a busy
+    machine, the speaker view's own scripts can be ready before its frames are)."""
+    for _ in range(200):
+        found = next((f for f in speaker.frames if marker in f.url), None)
+        if found is not None:
+            return found
+        speaker.wait_for_timeout(50)  # lets Playwright take in the frames' navigations
+    raise AssertionError(f"no preview frame at a URL with {marker} in 10 s")
+
+
 def test_r_in_the_speaker_view_runs_the_demo_on_the_main_deck_and_mirrors_it(
-    context: BrowserContext, deck_url: str
+    page: Page, stage_url: str
 ) -> None:
-    main = context.new_page()
-    index = stage.open_demo(main, deck_url, "late")
+    main = page
+    index = stage.open_demo(main, stage_url, "late")
     speaker, current, upcoming = open_speaker_view(main)
     current.wait_for_function(f"() => ({WHERE})() === {main.evaluate(WHERE)!r}")
     upcoming.wait_for_function(f"() => ({WHERE})() === {main.evaluate(NEXT_SLIDE)!r}")
@@ -144,10 +134,10 @@ def test_r_in_the_speaker_view_runs_the_demo_on_the_main_deck_and_mirrors_it(
 
 
 def test_run_and_stop_clicked_in_the_preview_act_on_the_main_deck(
-    context: BrowserContext, deck_url: str
+    page: Page, stage_url: str
 ) -> None:
-    main = context.new_page()
-    index = stage.open_demo(main, deck_url, "late")
+    main = page
+    index = stage.open_demo(main, stage_url, "late")
     _speaker, current, _upcoming = open_speaker_view(main)
     current.wait_for_function(f"() => ({WHERE})() === {main.evaluate(WHERE)!r}")
     button = current.locator('.demo[data-demo-id="late"] .demo-run')
@@ -164,11 +154,9 @@ def test_run_and_stop_clicked_in_the_preview_act_on_the_main_deck(
     assert main.evaluate(SHOWN)["source"] == "recorded"  # stopped before any output
 
 
-def test_the_notes_pane_scrolls_inside_the_speaker_view(
-    context: BrowserContext, deck_url: str
-) -> None:
-    main = context.new_page()
-    stage.open_demo(main, deck_url, "late")
+def test_the_notes_pane_scrolls_inside_the_speaker_view(page: Page, stage_url: str) -> None:
+    main = page
+    stage.open_demo(main, stage_url, "late")
     speaker, _current, _upcoming = open_speaker_view(main)
     speaker.locator(".speaker-controls-notes .value").wait_for()
     pane = speaker.evaluate(NOTES_PANE)
@@ -176,11 +164,9 @@ def test_the_notes_pane_scrolls_inside_the_speaker_view(
 
 
 @pytest.mark.parametrize("layout", ["default", "wide", "tall"])
-def test_no_label_or_menu_covers_a_preview(
-    context: BrowserContext, deck_url: str, layout: str
-) -> None:
-    main = context.new_page()
-    stage.open_demo(main, deck_url, "late")
+def test_no_label_or_menu_covers_a_preview(page: Page, stage_url: str, layout: str) -> None:
+    main = page
+    stage.open_demo(main, stage_url, "late")
     speaker, _current, _upcoming = open_speaker_view(main)
     speaker.select_option(".speaker-layout-dropdown", layout)
     speaker.wait_for_function(

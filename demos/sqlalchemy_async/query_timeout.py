@@ -1,0 +1,57 @@
+"""asyncio.timeout around a slow query: Python stops waiting; the server?
+
+``asyncio.timeout(0.5)`` cancels the task awaiting ``SELECT SLEEP(3)``, and
+the code after the block runs at once. Cancelling stops the waiting, in this
+process only: MariaDB and MySQL go on running the query, so a second
+connection finds it in the process list and ends it with ``KILL QUERY``.
+SQLite has no server: the query runs on aiosqlite's worker thread in this
+process, which is busy until the query ends, and the timeout only lands then
+(3 s). Look at "timed out after", then at what is still running, and where.
+"""
+
+import asyncio
+import time
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from demos.connection import redirected  # OMIT
+
+create_async_engine = redirected(create_async_engine)  # OMIT
+
+
+async def main() -> None:
+    engine = create_async_engine(
+        "mysql+aiomysql://root:example@localhost/exampledb"
+    )
+    # region slide
+    slow = text("SELECT SLEEP(3) AS slow_report")
+    still_running = text(
+        "SELECT id FROM information_schema.processlist"
+        " WHERE info LIKE '%slow_report' AND id <> CONNECTION_ID()"
+    )
+    start = time.perf_counter()
+    try:
+        async with asyncio.timeout(0.5):
+            async with engine.connect() as conn:
+                await conn.execute(slow)
+    except TimeoutError:
+        print(f"timed out after {time.perf_counter() - start:.1f} s")
+
+    async with engine.connect() as other:  # a second connection looks
+        if other.dialect.name == "sqlite":  # OMIT
+            print("SQLite: no server; the query ran to its end on")  # OMIT
+            print("aiosqlite's thread, and the timeout landed then")  # OMIT
+            return await engine.dispose()  # OMIT
+        ids = (await other.execute(still_running)).scalars().all()
+        print(f"queries still running on the server: {len(ids)}")
+        for query_id in ids:
+            await other.execute(text(f"KILL QUERY {query_id}"))
+        ids = (await other.execute(still_running)).scalars().all()
+        print(f"after KILL QUERY: {len(ids)}")
+    # endregion
+    await engine.dispose()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
