@@ -147,7 +147,7 @@ def pid_alive(pid: int) -> bool:
     """Whether pid is a live process (a zombie counts as gone: it runs nothing)."""
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):  # gone, or going as we read (ESRCH)
         return False
     return state != "Z"
 
