@@ -116,7 +116,22 @@ def _list_demos(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _runner_unsupported() -> str | None:
+    """One line for a system where no run can be contained (native Windows), else None."""
+    from runner.execution import capabilities
+
+    if capabilities.detect().posix:
+        return None
+    return (
+        "error: the runner needs macOS, Linux or WSL 2 (fork and process groups); "
+        "here, run a demo on its own: python -m demos.python_async.gather"
+    )
+
+
 def _run_demo(args: argparse.Namespace) -> int:
+    if unsupported := _runner_unsupported():
+        print(unsupported, file=sys.stderr)
+        return 2
     demo = catalog.find(args.demo_id)
     if demo is None:
         print(
@@ -210,6 +225,9 @@ def _print_handout(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    if unsupported := _runner_unsupported():
+        print(unsupported, file=sys.stderr)
+        return 2
     from runner.service import server
 
     if not fallback.choose() and args.seed:

@@ -32,16 +32,16 @@ from runner.deck import pacing, recordings, sources
 from runner.deck.builder import ASSETS_DIR
 from runner.deck.exporter import DEFAULT_TIMING_S, TEMPLATES
 from runner.deck.slides import DeckError
-from runner.execution import processes
+from runner.execution import capabilities, processes
 from runner.execution.direct import run_to_end
 from runner.execution.events import Output
 from runner.execution.runs import Limits
+from runner.service.security import is_loopback
 from runner.settings import PROJECT_ROOT, get_settings
 
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
 # What makes a browser fetch: links to elsewhere (<a href>) are only followed if clicked.
 _LOADS = {"script": "src", "img": "src", "iframe": "src", "source": "src", "link": "href"}
-_LOOPBACK_HOSTS = frozenset({None, "", "localhost", "127.0.0.1", "::1"})
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,7 @@ def examine(
     """Every check, in the order a presenter would fix them."""
     build_dir = build_dir or get_settings().build_dir
     report = Report([], [], [])
+    report.ok(f"containment: {capabilities.detect().containment}")
     try:
         demos = catalog.discover(slides_dir, demos_dir)
     except DeckError as error:
@@ -153,7 +154,7 @@ def _check_database(report: Report) -> bool:
     if fallback := os.environ.get(FALLBACK_VAR):
         how = f"the embedded fallback: {fallback}"
     report.ok(f"database: {server} at {describe(url)}, seeded ({how})")
-    if url.host not in _LOOPBACK_HOSTS:
+    if url.host and not is_loopback(url.host):
         report.problem(
             f"the database is on {url.host}, across the network",
             "use a server on this machine (docker compose up -d mysql) or --sqlite",

@@ -4,11 +4,13 @@
    touched.
 
    Off unless the page was opened with the URL `talk serve --edit` printed
-   (assets/edit-token.js keeps its token) and the runner says editing is on.
-   Every edited run sends the token in a header; the runner refuses an edited
-   run without it. */
+   (assets/edit-token.js takes its token) and the runner says editing is on.
+   The printed token is exchanged, once, for a session token kept in this tab;
+   the printed one is then dead, in the history too. Every edited run sends the
+   session token in a header; the runner refuses an edited run without it. */
 
-const TOKEN_KEY = "talk-edit-token"; // where assets/edit-token.js keeps it
+const PRINTED_KEY = "talk-edit-printed"; // where assets/edit-token.js leaves it
+const TOKEN_KEY = "talk-edit-token"; // the session token, kept for this tab
 
 const originals = new WeakMap(); // demo element -> {html, text} of its code as built
 
@@ -69,8 +71,26 @@ function makeEditable(demo) {
   demo.classList.add("demo-editable");
 }
 
+/* The printed token, if this load brought one, exchanged for a session token. */
+async function exchangePrinted() {
+  const printed = sessionStorage.getItem(PRINTED_KEY);
+  if (!printed) return;
+  sessionStorage.removeItem(PRINTED_KEY);
+  try {
+    const response = await fetch("api/authoring/edit-session", {
+      method: "POST",
+      headers: { "X-Talk-Edit-Token": printed },
+      cache: "no-store",
+    });
+    if (response.ok) sessionStorage.setItem(TOKEN_KEY, (await response.json()).token);
+  } catch {
+    // no runner, or no edit mode: the deck stays as built
+  }
+}
+
 /* Make the demos editable, if this tab holds a token and the runner edits. */
 export async function startEditing(demos) {
+  await exchangePrinted();
   if (!sessionStorage.getItem(TOKEN_KEY)) return;
   try {
     const response = await fetch("api/authoring", { cache: "no-store" });

@@ -71,8 +71,12 @@ def splice(source: str, region: str | None, edited: str) -> str | None:
     """The demo's source with the code its slide shows replaced by ``edited``.
 
     What the slide does not show (OMIT lines, region markers, other regions) stays
-    where it was; changed lines take the region's indentation back. None when the
-    demo has no such region.
+    where it was; changed lines take the region's indentation back. A hidden line
+    follows the shown line it followed: that line's new version when lines were
+    edited one for one, the same line if the edit kept it elsewhere; failing both, a
+    line at the region's margin (an import, a redirect) goes before the new code and
+    an indented one, whose body was rewritten, goes with it: an edit that replaces
+    everything runs as shown. None when the demo has no such region.
     """
     lines = source.splitlines()
     shown = _shown(lines, region)
@@ -85,19 +89,47 @@ def splice(source: str, region: str | None, edited: str) -> str | None:
     margin = _margin([lines[i] for i in shown])
     before = [line[len(margin) :] if line.strip() else "" for line in (lines[i] for i in shown)]
     after = edited.splitlines()
-    result: list[str] = []
-    cursor = 0
+    # The hidden lines that follow each shown line, up to the next (the last one's
+    # are the rest of the file, which always stays).
+    hidden = [lines[shown[i] + 1 : shown[i + 1]] for i in range(len(shown) - 1)] + [[]]
+    result = lines[: shown[0]] if shown else lines[:]
     matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        for i in range(i1, i2):
-            result += lines[cursor : shown[i]]  # what the slide hides stays
-            if tag == "equal":
-                result.append(lines[shown[i]])
-            cursor = shown[i] + 1
-        if tag in ("replace", "insert"):
-            result += [margin + line if line.strip() else "" for line in after[j1:j2]]
-    result += lines[cursor:]
+        if tag == "equal":
+            for i in range(i1, i2):
+                result += [lines[shown[i]], *hidden[i]]
+            continue
+        new = [margin + line if line.strip() else "" for line in after[j1:j2]]
+        result += _rehome(
+            new, after[j1:j2], [(before[i], hidden[i]) for i in range(i1, i2)], margin
+        )
+    if shown:
+        result += lines[shown[-1] + 1 :]
     return "\n".join(result) + "\n"
+
+
+def _rehome(
+    new: list[str], edited: list[str], hidden: list[tuple[str, list[str]]], margin: str
+) -> list[str]:
+    """The new lines of a rewritten stretch, with the hidden lines of the shown lines it
+    replaced placed as splice() says; hidden pairs each shown line (dedented) with the
+    hidden lines that followed it."""
+    after_line: dict[int, list[str]] = {}
+    first: list[str] = []
+    same_length = len(hidden) == len(new)  # lines edited in place: each keeps its own
+    for index, (anchor, lines) in enumerate(hidden):
+        found = index if same_length else None
+        if found is None and anchor.strip():
+            found = next((k for k, line in enumerate(edited) if line == anchor), None)
+        for line in lines:
+            if found is not None:
+                after_line.setdefault(found, []).append(line)
+            elif not line[len(margin) :][:1].isspace():
+                first.append(line)
+    placed = list(first)
+    for k, line in enumerate(new):
+        placed += [line, *after_line.get(k, [])]
+    return placed
 
 
 def _margin(lines: list[str]) -> str:

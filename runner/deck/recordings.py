@@ -140,11 +140,19 @@ async def _run(demo: Demo, settings: Settings) -> Recording:
         limits=Limits(settings.run_timeout_s, settings.output_cap_bytes),
         env=env,
         cwd=PROJECT_ROOT,
-        on_output=lambda output: streams.append((output.stream, output.text)),
+        on_output=lambda output: streams.append((output.stream, portable(output.text))),
     )
     return Recording(
         _merged(streams), started, backend(demo, settings), end.code, sha, round(end.elapsed_s, 2)
     )
+
+
+def portable(text: str, root: Path = PROJECT_ROOT, home: Path | None = None) -> str:
+    """Output with the presenter's paths taken out, as the static copy is shared: files
+    of the project relative to it, anything else under the home folder from ``~``."""
+    home = home or Path.home()
+    text = text.replace(f"{root}{os.sep}", "")
+    return text.replace(f"{home}{os.sep}", f"~{os.sep}") if str(home) != os.sep else text
 
 
 def _merged(streams: list[tuple[str, str]]) -> list[tuple[str, str]]:

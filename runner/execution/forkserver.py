@@ -8,18 +8,21 @@ process with a new pid, its own process group and environment, that has run no c
 of any earlier run, because every run forks from the same untouched parent and never
 from another run. It then runs the demo as ``__main__``, as ``python -u -m`` would.
 
+Each forked child is a run's supervisor (:mod:`runner.execution.supervisor`),
+which forks the demo in turn.
+
 Protocol, over a SOCK_SEQPACKET socket pair (one message per send), every message
 naming the run it is about by an id the runner chose:
-runner -> server  ``{"run", "module", "env", "cwd"}`` with the stdout and stderr write
-                  ends attached (SCM_RIGHTS); the server answers
-                  ``{"run", "spawned": pid}``.
+runner -> server  ``{"run", "module", "env", "cwd"}`` with the run's stdout and
+                  stderr write ends and its lifeline's read end attached
+                  (SCM_RIGHTS); the server answers ``{"run", "spawned": pid}``.
 server -> runner  ``{"run", "exited": code}`` once it has reaped the run; the code is
                   negative for a signal, as asyncio reports it.
 Both futures of a run (its pid and its exit) exist before its request is sent, so a
 reply can never arrive for a run the runner is not waiting on, whatever order the
-event loop gets to them in. A launch cancelled before its pid came kills its fork as
-soon as the pid does. The server exits, killing its runs, when the runner closes its
-end.
+event loop gets to them in. A launch cancelled before its pid came closes its
+lifeline, which ends its run. The server exits when the runner closes its end; the
+runs end on their own when their lifelines close with the runner.
 """
 
 import asyncio
@@ -36,9 +39,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from runner.execution import orphans
 from runner.execution.forkserver_process import MAX_MESSAGE
-from runner.execution.processes import DemoProcess
+from runner.execution.processes import DemoProcess, Lifeline
 
 _log = logging.getLogger("uvicorn.error")
 
@@ -49,9 +51,9 @@ class ForkServerError(RuntimeError):
 
 @dataclass
 class _Launch:
-    """One run's two answers from the server, awaited in this order."""
+    """One run's two answers from the server, awaited in this order, and its lifeline."""
 
-    token: str
+    lifeline: Lifeline
     pid: asyncio.Future[int] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
@@ -87,7 +89,6 @@ class ForkServer:
             str(theirs.fileno()),
             pass_fds=[theirs.fileno()],
             cwd=cwd,
-            env=orphans.placeholder_environment(),
             stdin=asyncio.subprocess.DEVNULL,
         )
         theirs.close()
@@ -107,36 +108,36 @@ class ForkServer:
         return None if self._process is None else self._process.pid
 
     async def launch(self, module: str, *, env: Mapping[str, str], cwd: Path) -> DemoProcess:
-        """Fork a run of ``module``; the same contract as :func:`runner.processes.launch`."""
+        """Fork a run of ``module``; the contract of :func:`runner.execution.processes.launch`."""
         if not self.running:
             await self._restart()
         assert self._sock is not None
-        env, token = orphans.tagged(env)
         run_id = next(self._run_ids)
-        launch = self._launches[run_id] = _Launch(token)
-        (out_r, out_w), (err_r, err_w) = os.pipe(), os.pipe()
-        request = {"run": run_id, "module": module, "env": env, "cwd": str(cwd)}
+        (out_r, out_w), (err_r, err_w), (life_r, life_w) = os.pipe(), os.pipe(), os.pipe()
+        launch = self._launches[run_id] = _Launch(Lifeline(life_w))
+        request = {"run": run_id, "module": module, "env": dict(env), "cwd": str(cwd)}
         try:
-            socket.send_fds(self._sock, [json.dumps(request).encode()], [out_w, err_w])
+            socket.send_fds(self._sock, [json.dumps(request).encode()], [out_w, err_w, life_r])
             pid = await launch.pid
         except BaseException as error:
             os.close(out_r)
             os.close(err_r)
+            launch.lifeline.close()  # a run forked already ends with it
             if isinstance(error, OSError):  # the server died since we looked
                 self._launches.pop(run_id, None)
                 raise ForkServerError(f"the fork server has stopped: {error!r}") from error
             raise
         finally:
             # The child has its own copies now; ours must go or the pipes never end.
-            os.close(out_w)
-            os.close(err_w)
+            for fd in (out_w, err_w, life_r):
+                os.close(fd)
         try:
             (stdout, out_pipe), (stderr, err_pipe) = (
                 await _reader_for(out_r),
                 await _reader_for(err_r),
             )
         except BaseException:
-            orphans.kill_run(pid)  # nobody would ever stop it
+            launch.lifeline.close()  # nobody would ever stop it
             raise
 
         async def wait() -> int:
@@ -147,7 +148,7 @@ class ForkServer:
             out_pipe.close()
             err_pipe.close()
 
-        return DemoProcess(pid, stdout, stderr, wait, close, token)
+        return DemoProcess(pid, stdout, stderr, wait, close, launch.lifeline)
 
     async def close(self) -> None:
         if self._sock is not None:
@@ -192,7 +193,7 @@ class ForkServer:
             _log.error("the fork server answered for an unknown run: %r", reply)
         elif "spawned" in reply:
             if launch.pid.done():  # its launch was cancelled: nobody will stop this run
-                orphans.kill_run(reply["spawned"])
+                launch.lifeline.close()
             else:
                 launch.pid.set_result(reply["spawned"])
         else:
@@ -202,10 +203,11 @@ class ForkServer:
     def _fail_pending(self) -> None:
         """The server is gone: no spawn will be answered, no exit reported.
 
-        Its runs were its children and have been killed with it (SIGKILL when their
-        parent dies); their exit status is unknown, and reported as killed.
+        Its runs are ended through their lifelines; their exit status is unknown, and
+        reported as killed.
         """
         for launch in self._launches.values():
+            launch.lifeline.close()
             if not launch.pid.done():
                 launch.pid.set_exception(ForkServerError("the fork server has stopped"))
             if not launch.exit.done():

@@ -1,9 +1,11 @@
-"""Starting a demo as a process of its own, and ending it with everything it started.
+"""Starting a demo as a plain interpreter, and ending a run however it was started.
 
-Everything else in the runner sees a run only through :class:`DemoProcess`: two
-output streams, a process group id and a way to wait for the exit status. That
-keeps :func:`launch` the one place that knows how a process is made, so it can be
-swapped (a fork server that forks runs off a warm interpreter) without touching
+A run is a supervisor and its demo (:mod:`runner.execution.supervisor` says why,
+and what each part guarantees). This module starts one as ``python -u -c`` (for
+`talk run`, `talk build --record` and edited runs), and ends any run, forked or
+not, through the one handle the runner keeps on it: the write end of its lifeline.
+Everything above it sees a :class:`DemoProcess`, so the service can swap how runs
+are started (a fork server that forks runs off a warm interpreter) without touching
 the streaming code.
 """
 
@@ -13,39 +15,50 @@ import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from demos.connection import ENV_VAR, FALLBACK_VAR
-from runner.execution import orphans
+from runner.execution.supervisor import STOP_GRACE_S, SWEEP_S
 
-# How long a demo gets to act on SIGTERM (print, close connections) before SIGKILL.
-STOP_GRACE_S = 1.0
-# How long stop() waits for killed children of the demo to be reaped by init.
-REAP_WAIT_S = 1.0
+# How long stop() waits for the supervisor beyond its own grace and sweep before it
+# kills the supervisor's group itself (only a supervisor the demo stopped or killed).
+SUPERVISOR_MARGIN_S = 2.0
+
+
+@dataclass
+class Lifeline:
+    """The runner's end of a run's lifeline: closing it ends the run."""
+
+    fd: int
+    closed: bool = field(default=False, init=False)
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            os.close(self.fd)
 
 
 @dataclass(frozen=True)
 class DemoProcess:
-    """A started demo: its pipes, its process group, its exit, and closing our pipe ends.
+    """A started run: its pipes, its supervisor's pid, its exit, its lifeline, our pipe ends."""
 
-    token is the run token in its environment (:mod:`runner.execution.orphans`), by
-    which what it started is found even outside its group.
-    """
-
-    pgid: int
+    pid: int  # the supervisor, leader of a process group of its own
     stdout: asyncio.StreamReader
     stderr: asyncio.StreamReader
     wait: Callable[[], Awaitable[int]]
     close: Callable[[], None]
-    token: str = ""
+    lifeline: Lifeline
+
+
+Killer = Callable[[DemoProcess], Awaitable[int]]
 
 
 class _LeaderProtocol(asyncio.subprocess.SubprocessStreamProtocol):
-    """Knows when the demo itself exits.
+    """Knows when the supervisor itself exits.
 
     ``Process.wait()`` also waits for the pipes to close, which never happens while a
-    child the demo left behind still holds them; the run must end with the demo.
+    process the demo left behind still holds them; the run must end with the demo.
     """
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
@@ -53,7 +66,7 @@ class _LeaderProtocol(asyncio.subprocess.SubprocessStreamProtocol):
         self.exited: asyncio.Future[int] = loop.create_future()
 
     def process_exited(self) -> None:
-        # The child watcher has reaped the leader already (waitpid): no zombie.
+        # The child watcher has reaped the supervisor already (waitpid): no zombie.
         code = self._transport.get_returncode()  # type: ignore[attr-defined]
         super().process_exited()
         if code is not None and not self.exited.done():
@@ -61,85 +74,74 @@ class _LeaderProtocol(asyncio.subprocess.SubprocessStreamProtocol):
 
 
 async def launch(module: str, *, env: Mapping[str, str], cwd: Path) -> DemoProcess:
-    """Start ``python -u -m module`` as the leader of a new process group.
+    """Start a run of ``module`` in a new interpreter: its supervisor, which forks the demo.
 
-    ``start_new_session`` makes the child call setsid(): its pid becomes the id of
-    a group that its own children join too, so one killpg() ends all of them, and
-    a Ctrl-C meant for the runner's terminal does not reach the demos.
-    ``-u`` makes the demo's prints reach the pipes as they happen, not when a
-    buffer fills. stdin is closed: nobody can type into a demo on a slide.
+    ``start_new_session`` puts the supervisor in a session of its own, so a Ctrl-C
+    meant for the runner's terminal reaches no run. ``-u`` makes the demo's prints
+    reach the pipes as they happen. ``-c``, not ``-m``: the demo later runs in this
+    ``__main__``, which must hold no names. stdin is closed: nobody can type into a
+    demo on a slide.
     """
     loop = asyncio.get_running_loop()
-    env, token = orphans.tagged(env)
-    transport, protocol = await loop.subprocess_exec(
-        lambda: _LeaderProtocol(loop),
-        sys.executable,
-        "-u",
-        "-m",
-        module,
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env=dict(env),
-        cwd=cwd,
-        start_new_session=True,
-    )
+    lifeline_r, lifeline_w = os.pipe()
+    try:
+        transport, protocol = await loop.subprocess_exec(
+            lambda: _LeaderProtocol(loop),
+            sys.executable,
+            "-u",
+            "-c",
+            "__import__('runner.execution.supervisor', fromlist=['main']).main()",
+            module,
+            str(lifeline_r),
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=dict(env),
+            cwd=cwd,
+            start_new_session=True,
+            pass_fds=(lifeline_r,),
+        )
+    except BaseException:
+        os.close(lifeline_w)
+        raise
+    finally:
+        os.close(lifeline_r)
     assert protocol.stdout is not None and protocol.stderr is not None  # PIPE above
 
     async def wait() -> int:
         # Shielded: a waiter that gives up must not cancel the one shared future.
         return await asyncio.shield(protocol.exited)
 
+    def close() -> None:
+        # Our pipe ends only: the transport's close() would SIGKILL a supervisor still
+        # running, which must be left to end its run. Once it has exited, close it all.
+        for fd in (1, 2):
+            if (pipe := transport.get_pipe_transport(fd)) is not None:
+                pipe.close()
+        if transport.get_returncode() is not None:
+            transport.close()
+
     return DemoProcess(
-        transport.get_pid(), protocol.stdout, protocol.stderr, wait, transport.close, token
+        transport.get_pid(), protocol.stdout, protocol.stderr, wait, close, Lifeline(lifeline_w)
     )
 
 
-def signal_group(pgid: int, signum: signal.Signals) -> bool:
-    """Send signum to every process in the group; False when none is left.
+async def stop(process: DemoProcess) -> int:
+    """End the run and return its exit code: close its lifeline, wait for its supervisor.
 
-    The leader's pid stays reserved as a group id while any member lives, so a
-    group id cannot be handed to an unrelated process while we may still signal it.
+    The supervisor sends SIGTERM to the demo's group, SIGKILL after the grace, ends
+    what it adopted and reaps it all; then it exits as the demo did, which is the code
+    returned. Should it not (a demo that stopped or killed its supervisor), its group
+    is killed here. Closing the lifeline is synchronous, so the run ends even when this
+    stop is cancelled (the server shutting down).
     """
-    try:
-        os.killpg(pgid, signum)
-    except ProcessLookupError:
-        return False
-    return True
-
-
-async def stop(process: DemoProcess, grace_s: float = STOP_GRACE_S) -> int:
-    """End the whole group: SIGTERM, SIGKILL after grace_s, then reap the leader.
-
-    SIGKILL goes to the group even when the leader obeyed SIGTERM, because a child
-    of the demo may ignore it and would otherwise outlive the run holding its pipes.
-    Awaiting ``wait()`` reaps the leader (no zombie). The demo's own children are
-    reaped by whoever inherits them, init (in a container: ``init: true``); a zombie
-    still counts as a member of the group, so we wait, briefly, until none is left.
-    """
-    signal_group(process.pgid, signal.SIGTERM)
-    try:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(process.wait(), grace_s)
-    finally:
-        # Synchronous, so it happens even when the stop itself is cancelled (the
-        # server shutting down): no demo survives its runner, nor anything it started,
-        # even a daemon that left the group.
-        signal_group(process.pgid, signal.SIGKILL)
-        orphans.kill_tagged({process.token} - {""})
-    code = await process.wait()
-    deadline = asyncio.get_running_loop().time() + REAP_WAIT_S
-    while _group_exists(process.pgid) and asyncio.get_running_loop().time() < deadline:
-        await asyncio.sleep(0.01)
-    return code
-
-
-def _group_exists(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
+    process.lifeline.close()
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(STOP_GRACE_S + SWEEP_S + SUPERVISOR_MARGIN_S):
+            return await process.wait()
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    return await process.wait()
 
 
 def child_environment(database_url: str) -> dict[str, str]:

@@ -2,29 +2,32 @@
 
 A run reads both pipes for as long as anything holds them open (waiting for the
 exit first would deadlock on a full pipe), turns what it reads into
-:mod:`runner.events`, and queues them for whoever streams them. The queue ends with
-exactly one :class:`~runner.events.Exit`. A run ends when its demo exits, when it
-passes the time limit or the output cap, or when :meth:`Run.stop` is called (the
-client went away); in every case the demo's whole process group is ended.
+:mod:`runner.execution.events`, and queues them for whoever streams them. The queue
+ends with exactly one :class:`~runner.execution.events.Exit`. A run ends when its
+demo exits, when it passes the time limit or the output cap, or when
+:meth:`Run.stop` is called (the client went away); in every case the run is ended
+by its killer, :func:`runner.execution.processes.stop` unless a test hands in
+another, and its time is read from its clock and waited on with its sleep (Go's
+``present`` tests its limiter the same way: fakes, in milliseconds).
 """
 
 import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 
 from runner.execution import processes
 from runner.execution.events import Event, Exit, LineBuffer, Output, StreamName
-from runner.execution.processes import DemoProcess
+from runner.execution.processes import DemoProcess, Killer
 
 # A partial line waits this long for the rest of its line before it is sent as is:
 # short enough to look live (a prompt, a row of dots), long enough not to split a
 # line that is merely arriving in two writes.
 IDLE_FLUSH_S = 0.05
-# After the group is killed, how long the remaining output may take to arrive. Only a
-# process that left the group (setsid) can hold a pipe open longer than this.
+# After the run is ended, how long the remaining output may take to arrive. Only a
+# process that escaped its run (see runner.execution.supervisor) holds a pipe longer.
 DRAIN_S = 1.0
 _CHUNK = 64 * 1024
 logger = logging.getLogger(__name__)
@@ -37,12 +40,28 @@ class Limits:
 
 
 class Run:
-    """The events of one started demo process; iterate it, or stop it."""
+    """The events of one started demo process; iterate it, or stop it.
 
-    def __init__(self, process: DemoProcess, *, limits: Limits, started: float) -> None:
+    clock gives the time (``started`` is one of its readings), sleep waits on it,
+    and killer ends the run and returns its exit code.
+    """
+
+    def __init__(
+        self,
+        process: DemoProcess,
+        *,
+        limits: Limits,
+        started: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        killer: Killer = processes.stop,
+    ) -> None:
         self.process = process
         self._limits = limits
         self._started = started
+        self._clock = clock
+        self._sleep = sleep
+        self._kill = killer
         self._queue: asyncio.Queue[Event] = asyncio.Queue()
         self._sent_bytes = 0
         self._truncated = False
@@ -57,11 +76,11 @@ class Run:
                 return
 
     async def stop(self) -> None:
-        """End the run now: the pump first (it sends nothing more), then the group."""
+        """End the run now: the pump first (it sends nothing more), then the run."""
         self._pump.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._pump
-        await processes.stop(self.process)
+        await self._kill(self.process)
         self.process.close()
 
     async def _run(self) -> None:
@@ -73,7 +92,7 @@ class Run:
             code, timed_out = await self._outcome(readers)
         except Exception as error:
             # Never leave the client waiting for an exit event that will not come.
-            logger.exception("run of process group %d failed", self.process.pgid)
+            logger.exception("the run supervised by pid %d failed", self.process.pid)
             self._queue.put_nowait(Output("stderr", f"[runner] error: {error!r}\n"))
             code, timed_out = -1, False
         finally:
@@ -81,34 +100,34 @@ class Run:
                 task.cancel()
             # Only a process that left the group can still hold a pipe; stop reading it.
             self.process.close()
-        elapsed = round(time.monotonic() - self._started, 3)
+        elapsed = round(self._clock() - self._started, 3)
         self._queue.put_nowait(Exit(code, elapsed, timed_out, self._truncated))
 
     async def _outcome(self, readers: list[asyncio.Task[None]]) -> tuple[int, bool]:
-        """The exit code and whether the time limit ended the run, once the group is gone."""
+        """The exit code and whether the time limit ended the run, once the run is over."""
         ended = asyncio.create_task(self._end_with_demo(readers))
         capped = asyncio.create_task(self._cap_reached.wait())
+        remaining = self._limits.timeout_s - (self._clock() - self._started)
+        expired = asyncio.ensure_future(self._sleep(max(remaining, 0)))
         try:
-            remaining = self._limits.timeout_s - (time.monotonic() - self._started)
-            await asyncio.wait(
-                {ended, capped}, timeout=max(remaining, 0), return_when=asyncio.FIRST_COMPLETED
-            )
+            await asyncio.wait({ended, capped, expired}, return_when=asyncio.FIRST_COMPLETED)
             if ended.done():
                 return ended.result(), False
+            ended.cancel()  # the run is ended here, once
             timed_out = not self._cap_reached.is_set()
-            code = await processes.stop(self.process)
+            code = await self._kill(self.process)
             # What the demo printed on its way out (on SIGTERM) still counts.
             await asyncio.wait(readers, timeout=DRAIN_S)
             self._queue.put_nowait(Output("stderr", self._stop_note(timed_out)))
             return code, timed_out
         finally:
-            ended.cancel()
-            capped.cancel()
+            for task in (ended, capped, expired):
+                task.cancel()
 
     async def _end_with_demo(self, readers: list[asyncio.Task[None]]) -> int:
-        """The demo's exit status, once its leftover children are gone and the pipes drained."""
+        """The demo's exit status, once what it started is gone and the pipes drained."""
         await self.process.wait()
-        code = await processes.stop(self.process)
+        code = await self._kill(self.process)
         await asyncio.wait(readers, timeout=DRAIN_S)
         return code
 

@@ -62,6 +62,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if authoring is not None and authoring.edit_token is not None:
+            editing.remove_stale_folders()  # left by a runner killed mid-run
         if fork_server:
             state.fork_server = await _start_fork_server()
         watching = None
@@ -94,6 +96,7 @@ def create_app(
     app.include_router(authoring_routes.router, include_in_schema=authoring is not None)
     app.state.authoring = authoring or Authoring()
     if authoring is not None and authoring.edit_token is not None:
+        app.include_router(editing.session_router)
         app.include_router(editing.router)
         path_limits.append((editing.PATH, editing.MAX_CODE_BYTES))
     if deck_dir is not None:

@@ -4,20 +4,22 @@ This lets a web page run code of its choosing, so it is fenced in:
 
 * it exists only when `talk serve --edit` made a token, printed once in the URL's
   fragment (``#edit=TOKEN``), which a browser never sends, not even as a Referer;
-  assets/edit-token.js keeps it in the tab's sessionStorage, assets/runner/editor.js
-  sends it as a header;
-* every edited run must carry the token, compared in constant time, before
+  assets/edit-token.js takes it from the address bar, and assets/runner/editor.js
+  exchanges it, once, for a session token (``POST /api/authoring/edit-session``),
+  keeps that in the tab's sessionStorage and sends it as a header: the printed URL
+  is dead once the deck has loaded;
+* every edited run must carry the session token, compared in constant time, before
   anything else happens, on top of the Host and Origin rules of runner.service.security;
 * the edit replaces only what the slide shows; it is written to a fresh temporary
-  folder outside the repository (the demo file is never touched) and run as any
-  run is: a fresh process, the same timeout, output cap and pool of places.
+  folder outside the repository (the demo file is never touched), named after the
+  runner's pid so that a runner killed mid-run leaves nothing past its next start,
+  and run as any run is: a fresh process, the same timeout, output cap and pool.
 """
 
-import hmac
+import os
 import re
 import shutil
 import tempfile
-import time
 from pathlib import Path
 from typing import Annotated
 
@@ -25,70 +27,103 @@ from fastapi import APIRouter, Depends, Header, HTTPException
 from pydantic import BaseModel
 
 from runner.deck.excerpts import splice
-from runner.deck.slides import suggestion
 from runner.execution import processes
-from runner.execution.runs import Limits, Run
 from runner.service.authoring import AuthoringState
-from runner.service.routes import State
-from runner.service.stream import STREAM_MARGIN_S, RunStreamResponse
+from runner.service.routes import State, find_demo, start_run
+from runner.service.stream import RunStreamResponse
 from runner.settings import PROJECT_ROOT
 
 PATH = re.compile(r"/api/demos/[^/]+/edited-run")
 MAX_CODE_BYTES = 64 * 1024
 TOKEN_HEADER = "X-Talk-Edit-Token"
 _MODULE = "edited_demo"
+_FOLDER_PREFIX = "talk-edit-"
 
 
 class Edit(BaseModel):
     code: str  # what the demo's slide shows (its region, or the whole file), edited
 
 
+class Session(BaseModel):
+    token: str
+
+
 def check_token(
     authoring: AuthoringState,
     token: Annotated[str, Header(alias=TOKEN_HEADER)] = "",
 ) -> None:
-    expected = authoring.edit_token
-    if expected is None or not hmac.compare_digest(token.encode(), expected.encode()):
+    if not authoring.admits(token):
         raise HTTPException(
-            403, "refused: an edited run needs the token `talk serve --edit` printed"
+            403,
+            "refused: an edited run needs the session of the deck opened with the URL "
+            "`talk serve --edit` printed (that URL works once)",
         )
 
 
+session_router = APIRouter(prefix="/api/authoring")
 router = APIRouter(prefix="/api", dependencies=[Depends(check_token)])
+
+
+@session_router.post("/edit-session")
+async def open_session(
+    authoring: AuthoringState, token: Annotated[str, Header(alias=TOKEN_HEADER)] = ""
+) -> Session:
+    """The printed token, exchanged once for the session token edited runs carry."""
+    session = authoring.exchange(token)
+    if session is None:
+        raise HTTPException(
+            403, "refused: this edit link has been used; restart `talk serve --edit` for a new one"
+        )
+    return Session(token=session)
 
 
 @router.post("/demos/{demo_id}/edited-run", response_class=RunStreamResponse)
 async def run_edited(demo_id: str, edit: Edit, state: State) -> RunStreamResponse:
     """Run the demo with the slide's code replaced by the edit, streamed like any run."""
-    demo = state.find(demo_id)
-    if demo is None:
-        near = suggestion(demo_id, (d.id for d in state.demos))
-        raise HTTPException(404, f"no demo {demo_id[:80]!r}{near}")
+    demo = find_demo(state, demo_id)
+    try:
+        edit.code.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise HTTPException(
+            400, f"refused: the code holds {edit.code[error.start]!r}, a lone surrogate"
+        ) from None
     source = splice(demo.path.read_text(encoding="utf-8"), demo.region, edit.code)
     if source is None:
         raise HTTPException(409, f"demo {demo_id!r} no longer has region {demo.region!r}")
-    if not state.pool.reserve():
-        raise HTTPException(429, f"busy: already running {state.pool.max_runs} demo(s)")
-    folder = Path(tempfile.mkdtemp(prefix="talk-edit-"))
-    run: Run | None = None
+    folder: Path | None = None
 
-    async def finish() -> None:
-        await state.pool.finish(run)
-        shutil.rmtree(folder, ignore_errors=True)
-
-    try:
+    async def launch() -> processes.DemoProcess:
+        nonlocal folder
+        folder = Path(tempfile.mkdtemp(prefix=f"{_FOLDER_PREFIX}{os.getpid()}-"))
         (folder / f"{_MODULE}.py").write_text(source, encoding="utf-8")
         env = processes.child_environment(state.settings.database_url)
         # The folder first, then the project (cwd), so the edit's imports resolve as the demo's.
         env["PYTHONPATH"] = str(folder)
-        started = time.monotonic()
-        process = await processes.launch(_MODULE, env=env, cwd=PROJECT_ROOT)
-        limits = Limits(state.settings.run_timeout_s, state.settings.output_cap_bytes)
-        run = Run(process, started=started, limits=limits)
-        state.pool.add(run)
-    except BaseException:
-        await finish()
-        raise
-    return RunStreamResponse(
-        run, on_close=finish, deadline_s=state.settings.run_timeout_s + STREAM_MARGIN_S
-    )
+        return await processes.launch(_MODULE, env=env, cwd=PROJECT_ROOT)
+
+    def remove_folder() -> None:
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    return await start_run(state, launch, after=remove_folder)
+
+
+def remove_stale_folders(root: Path | None = None) -> list[Path]:
+    """Remove the edit folders of runners no longer running (killed mid-run); which."""
+    removed = []
+    for folder in Path(root or tempfile.gettempdir()).glob(f"{_FOLDER_PREFIX}*-*"):
+        owner = folder.name.removeprefix(_FOLDER_PREFIX).partition("-")[0]
+        if owner.isdigit() and not _alive(int(owner)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: not ours to judge
+        return True
+    return True

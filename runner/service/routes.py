@@ -2,7 +2,7 @@
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -133,10 +133,27 @@ async def list_demos(state: State) -> list[DemoInfo]:
 )
 async def run_demo(demo_id: str, state: State) -> RunStreamResponse:
     """Run the demo in a fresh process and stream its output while it runs."""
+    demo = find_demo(state, demo_id)
+    return await start_run(state, lambda: state.launch(demo))
+
+
+def find_demo(state: RunnerState, demo_id: str) -> Demo:
+    """The demo with this id, or a 404 that suggests the nearest one."""
     demo = state.find(demo_id)
     if demo is None:
         near = suggestion(demo_id, (d.id for d in state.demos))
         raise HTTPException(404, f"no demo {demo_id[:80]!r}{near}; GET /api/demos lists them")
+    return demo
+
+
+async def start_run(
+    state: RunnerState,
+    launch: Callable[[], Awaitable[processes.DemoProcess]],
+    *,
+    after: Callable[[], None] = lambda: None,
+) -> RunStreamResponse:
+    """The one way a run starts (a demo's, or an edited one): a place in the pool, the
+    launch, the stream; the place is freed and ``after`` called however it ends."""
     settings = state.settings
     if not state.pool.reserve():
         raise HTTPException(
@@ -145,9 +162,16 @@ async def run_demo(demo_id: str, state: State) -> RunStreamResponse:
             "most at once; stop one, then run this again",
         )
     run: Run | None = None
+
+    async def finish() -> None:
+        try:
+            await state.pool.finish(run)
+        finally:
+            after()
+
     try:
         started = time.monotonic()
-        process = await state.launch(demo)
+        process = await launch()
         run = Run(
             process,
             started=started,
@@ -155,10 +179,8 @@ async def run_demo(demo_id: str, state: State) -> RunStreamResponse:
         )
         state.pool.add(run)
     except BaseException:
-        await state.pool.finish(run)
+        await finish()
         raise
     return RunStreamResponse(
-        run,
-        on_close=lambda: state.pool.finish(run),
-        deadline_s=settings.run_timeout_s + STREAM_MARGIN_S,
+        run, on_close=finish, deadline_s=settings.run_timeout_s + STREAM_MARGIN_S
     )

@@ -2,19 +2,25 @@
 
 The runner executes code, so every request passes this gate before any route runs:
 
-* the Host header must name the loopback interface (``localhost``, ``127.0.0.1`` or
-  ``[::1]``, any port), or the one other address ``talk serve --host`` was told to
-  bind. A page on another site that re-points its own name at 127.0.0.1 (DNS
-  rebinding) still sends its own name as Host, and is refused;
+* the Host header must name the loopback interface (``localhost``, ``127.0.0.1``,
+  ``[::1]`` or any other loopback address, any port), or the one other address
+  ``talk serve --host`` was told to bind. A page on another site that re-points its
+  own name at 127.0.0.1 (DNS rebinding) still sends its own name as Host, and is
+  refused;
 * a request that can change something (any method but GET, HEAD and OPTIONS) must
   come from the runner's own pages: an ``Origin`` other than this runner's, or
   ``Sec-Fetch-Site: cross-site``, is refused. With neither header (curl) it passes;
 * a request body is at most a few bytes (no route reads one but an edited run's,
   which has a limit of its own), so a larger one is refused before it is read in full.
 
+A refused request closes its connection (``Connection: close``): a page cannot
+hold a descriptor with it. The runner speaks HTTP only: any other kind of ASGI
+connection (a WebSocket) is refused before it reaches an app.
+
 The runner never sends CORS headers, so no other origin can read its answers either.
 """
 
+import ipaddress
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -22,7 +28,6 @@ from collections.abc import Iterable, Sequence
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]"})
 MAX_BODY_BYTES = 1024
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -40,9 +45,23 @@ def host_name(host: str) -> str | None:
     return name if port == "" or port.isdigit() else None
 
 
+def is_loopback(name: str | None) -> bool:
+    """Whether a host name or address (IPv6 in brackets or not, no port) is this machine's
+    loopback interface: the project's one test of it."""
+    if not name:
+        return False
+    name = name.lower().removeprefix("[").removesuffix("]")
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
 def loopback_host(host: str) -> bool:
     """Whether a Host header names this machine's loopback interface, with any port."""
-    return host_name(host) in LOOPBACK_NAMES
+    return is_loopback(host_name(host))
 
 
 class RequestGuard:
@@ -57,7 +76,7 @@ class RequestGuard:
     ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
-        self.hosts = LOOPBACK_NAMES | {name.lower() for name in hosts if name}
+        self.hosts = {name.lower() for name in hosts if name}
         self.path_limits = tuple(path_limits)
 
     def _limit(self, scope: Scope) -> int:
@@ -66,7 +85,10 @@ class RequestGuard:
         return next((n for p, n in self.path_limits if p.fullmatch(path)), self.max_body_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008, "reason": "HTTP only"})
+            return
+        if scope["type"] != "http":  # the lifespan: start-up and shut-down
             await self.app(scope, receive, send)
             return
         if refusal := self._refusal(scope, Headers(scope=scope)):
@@ -83,7 +105,7 @@ class RequestGuard:
     def _refusal(self, scope: Scope, headers: Headers) -> tuple[int, str] | None:
         """The status and reason to refuse with, judged on the headers alone."""
         host = headers.get("host", "")
-        if host_name(host) not in self.hosts:
+        if not loopback_host(host) and host_name(host) not in self.hosts:
             return 400, (
                 f"refused: Host {host!r} is not this runner's loopback address "
                 "(open http://127.0.0.1:<port>/)"
@@ -146,6 +168,7 @@ async def _refuse(send: Send, status: int, reason: str) -> None:
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
             ],
         }
     )

@@ -2,7 +2,6 @@
 
 import asyncio
 import contextlib
-import ipaddress
 import os
 import secrets
 import sys
@@ -14,9 +13,11 @@ from demos.connection import FALLBACK_VAR, REMEDY, configured_server, driver_url
 from runner import database
 from runner.deck import sources
 from runner.deck.slides import DeckError
+from runner.execution.limits import raise_open_file_limit
+from runner.service import connections
 from runner.service.app import create_app
 from runner.service.authoring import Authoring
-from runner.service.security import loopback_host
+from runner.service.security import is_loopback, loopback_host
 from runner.service.watch import DeckWatcher
 from runner.settings import get_settings
 
@@ -52,7 +53,7 @@ def serve(
     url = f"http://{url_host}:{port}/"
     # The printed URL must answer: the guard accepts its host beside the loopback names.
     hosts = () if loopback_host(url_host) else (url_host,)
-    if host not in ("127.0.0.1", "::1", "localhost"):
+    if host != "127.0.0.1":
         _say_what_is_exposed(host, port, url, hosts)
     token = secrets.token_urlsafe(32) if edit else None
     authoring = None
@@ -61,8 +62,14 @@ def serve(
     app = create_app(
         settings=settings, deck_dir=settings.build_dir, hosts=hosts, authoring=authoring
     )
+    raise_open_file_limit()
     config = uvicorn.Config(
-        app, host=host, port=port, log_level="info", timeout_graceful_shutdown=SHUTDOWN_GRACE_S
+        app,
+        host=host,
+        port=port,
+        log_level="info",
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
+        **connections.uvicorn_options(),
     )
     server = uvicorn.Server(config)
     print(_preflight(url, settings.database_url), file=sys.stderr, flush=True)
@@ -94,15 +101,6 @@ def _preflight(url: str, database_url: str) -> str:
     why = "named by TALK_DATABASE_URL" if configured_server() else "the talk's default"
     state = "reachable" if health.reachable else f"NOT reachable: {health.error}; {REMEDY}"
     return f"the talk: {url}\ndatabase: {health.url} ({why}, {state})"
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 async def _run(server: uvicorn.Server, browser_url: str | None) -> None:

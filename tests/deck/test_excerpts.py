@@ -3,6 +3,7 @@
 import pytest
 
 from runner.deck.excerpts import excerpt, regions, splice
+from runner.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.fast
 
@@ -75,3 +76,40 @@ def test_a_whole_file_edit_keeps_omit_lines() -> None:
 
 def test_splicing_into_a_missing_region_is_none() -> None:
     assert splice(SOURCE, "nothing", "x = 1\n") is None
+
+
+REWRITTEN = """import asyncio
+
+
+async def main() -> None:
+    print("rewritten")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
+"""
+
+
+def test_an_edit_replacing_the_whole_region_runs_as_shown() -> None:
+    """coroutine-object's hidden `coroutine.close()  # OMIT` belonged to a body that is
+    gone: it must not land mid-code (it did, as an IndentationError)."""
+    source = (PROJECT_ROOT / "demos/python_async/coroutine_object.py").read_text()
+    spliced = splice(source, "slide", REWRITTEN)
+    assert spliced is not None
+    compile(spliced, "coroutine_object.py", "exec")
+    assert "# OMIT" not in spliced
+    assert REWRITTEN.strip() in spliced
+
+
+def test_a_hidden_redirect_follows_the_import_the_edit_kept() -> None:
+    source = (PROJECT_ROOT / "demos/sqlalchemy_async/async_engine.py").read_text()
+    edited = "from sqlalchemy.ext.asyncio import create_async_engine\n" + REWRITTEN
+    spliced = splice(source, "slide", edited)
+    assert spliced is not None
+    compile(spliced, "async_engine.py", "exec")
+    lines = spliced.splitlines()
+    kept = lines.index("from sqlalchemy.ext.asyncio import create_async_engine")
+    assert lines[kept + 1 : kept + 3] == [
+        "from demos.connection import redirected  # OMIT",
+        "create_async_engine = redirected(create_async_engine)  # OMIT",
+    ]

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from demos import catalog
 from runner.database import server_name
@@ -178,3 +179,16 @@ def test_a_timing_sensitive_demo_is_recorded_alone(toy: ToyDeck) -> None:
     # The others still ran side by side: alone is for the timed one only.
     (a_start, a_end), (b_start, b_end) = spans["first"], spans["last"]
     assert a_start < b_end and b_start < a_end
+
+
+@pytest.mark.fast
+def test_a_recording_holds_no_path_of_the_presenters_machine() -> None:
+    root, home = Path("/home/ada/talks/async"), Path("/home/ada")
+    traceback = (
+        '  File "/home/ada/talks/async/demos/python_async/missing_await.py", line 27\n'
+        '  File "/home/ada/.pyenv/versions/3.11.7/lib/python3.11/asyncio/runners.py"\n'
+    )
+    assert recordings.portable(traceback, root, home) == (
+        '  File "demos/python_async/missing_await.py", line 27\n'
+        '  File "~/.pyenv/versions/3.11.7/lib/python3.11/asyncio/runners.py"\n'
+    )

@@ -41,7 +41,9 @@ _NUMBER = re.compile(r" *\d+(\.\d+)?")
 
 
 def normalised(text: str) -> str:
-    return _NUMBER.sub(" N", _ADDRESS.sub("0x?", text))
+    """Numbers and addresses masked, and paths as a recording stores them (project
+    files relative to the project), which the other two paths print in full."""
+    return _NUMBER.sub(" N", _ADDRESS.sub("0x?", recordings.portable(text)))
 
 
 Printed = dict[str, tuple[str, str, int | None]]  # id -> (stdout, stderr, code when not cut)

@@ -46,7 +46,7 @@ def test_a_run_that_exits_before_its_pid_is_read_still_reports_its_exit() -> Non
     assert asyncio.run(scenario()) == 0
 
 
-def test_a_launch_cancelled_while_waiting_for_its_pid_kills_its_fork() -> None:
+def test_a_launch_cancelled_while_waiting_for_its_pid_ends_its_fork() -> None:
     async def scenario() -> tuple[int, int, bool, int]:
         launches: list[asyncio.Task[Any]] = []
         spawned: list[int] = []
@@ -71,7 +71,8 @@ def test_a_launch_cancelled_while_waiting_for_its_pid_kills_its_fork() -> None:
             )
             with pytest.raises(asyncio.CancelledError):
                 await launches[0]
-            # The fork nobody waits for is killed, and its exit still reported.
+            # The fork nobody waits for is ended (its lifeline and pipes are closed),
+            # and its exit still reported.
             await asyncio.wait_for(orphan_gone.wait(), HANG_S)
             still_running = server.running
             process = await server.launch(
@@ -84,7 +85,8 @@ def test_a_launch_cancelled_while_waiting_for_its_pid_kills_its_fork() -> None:
             await server.close()
 
     orphan_code, orphan, still_running, next_code = asyncio.run(scenario())
-    assert orphan_code == -signal.SIGKILL
+    # Its pipes closed, the sleeper dies of EPIPE on its first print, or of the stop.
+    assert orphan_code in (1, -signal.SIGTERM, -signal.SIGKILL)
     assert not os.path.exists(f"/proc/{orphan}")
     assert still_running, "the reader survived the cancelled launch"
     assert next_code == 0

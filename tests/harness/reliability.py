@@ -136,11 +136,10 @@ class ServedRunner:
 
     def leftovers(self) -> set[int]:
         """Every live process the runner started that is still there: its descendants but
-        the fork server and the keeper, and any process carrying its token (orphans
-        handed to init)."""
+        the fork server, and any process carrying its token (orphans handed to init)."""
         keep = {self.pid, self.fork_server_pid}
         marked = {pid for pid in all_pids() if self._carries_token(pid) and pid_alive(pid)}
-        return {pid for pid in (descendants(self.pid) | marked) - keep if not _is_keeper(pid)}
+        return (descendants(self.pid) | marked) - keep
 
     def _carries_token(self, pid: int) -> bool:
         try:
@@ -158,11 +157,6 @@ class ServedRunner:
         """
         pids = [self.pid] + ([self.fork_server_pid] if self.fork_server_pid else [])
         return sum(int(proc_stat(pid)[8]) for pid in pids)  # field 10: cminflt
-
-
-def _is_keeper(pid: int) -> bool:
-    """The runner's keeper waits for the runner to die and then exits: not a leftover."""
-    return b"runner.execution.keeper" in proc_cmdline(pid)
 
 
 async def events_of(response: httpx.Response) -> AsyncIterator[Event]:

@@ -147,7 +147,7 @@ def pid_alive(pid: int) -> bool:
     """Whether pid is a live process (a zombie counts as gone: it runs nothing)."""
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):  # gone, or going as we read (ESRCH)
         return False
     return state != "Z"
 
@@ -196,12 +196,13 @@ def descendants(root: int) -> set[int]:
 
 
 def demo_runs_below(root: int) -> list[int]:
-    """Live demo runs below the process root, exec'd or forked off the fork server.
+    """Live demo runs below the process root, started by an interpreter or forked off the
+    fork server: their supervisors (runner.execution.supervisor), one per run.
 
-    Every run leads a session of its own. An exec'd run names ``-u -m`` on its
-    command line; a forked one carries its fork server's command line, so it is
-    known by its parent. Chromium leads sessions too, and runs of other test
-    sessions on this machine are not below root: neither is counted.
+    Every supervisor leads a session of its own. A started one names the supervisor on
+    its command line; a forked one carries its fork server's command line, so it is
+    known by its parent. Chromium leads sessions too, and runs of other test sessions
+    on this machine are not below root: neither is counted.
     """
     runs = []
     for pid in descendants(root):
@@ -210,7 +211,8 @@ def demo_runs_below(root: int) -> list[int]:
         except OSError:
             continue
         forked = b"runner.execution.forkserver" in proc_cmdline(int(ppid))
-        if int(session) == pid and (forked or b"-u\0-m\0" in proc_cmdline(pid)):
+        started = b"runner.execution.supervisor" in proc_cmdline(pid)
+        if int(session) == pid and (forked or started):
             runs.append(pid)
     return runs
 

@@ -27,6 +27,10 @@ FIXTURE_DEMOS = (
             "daemonizer",
             "lingerer",
             "instant_exit",
+            "bare_daemon",
+            "bare_lingerer",
+            "fork_loop",
+            "memory_hog",
         )
     ),
     Demo("slow_query", f"{FIXTURES}.slow_query", needs_database=True),

@@ -2,6 +2,8 @@
 
 import json
 import os
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +15,7 @@ from demos import catalog
 from runner.deck.excerpts import excerpt
 from runner.service.app import create_app
 from runner.service.authoring import Authoring
-from runner.service.editing import MAX_CODE_BYTES, TOKEN_HEADER
+from runner.service.editing import MAX_CODE_BYTES, TOKEN_HEADER, remove_stale_folders
 from tests.harness.runner import LiveRunner, demo_runs_below, parse_events, wait_until
 
 TOKEN = "a-secret-token-for-the-tests-only-0123456789"
@@ -36,6 +38,21 @@ def runner() -> Iterator[LiveRunner]:
         yield live
 
 
+@pytest.fixture(scope="module")
+def session(runner: LiveRunner) -> str:
+    """The session token the deck gets for the printed one, on its first load."""
+    response = exchange(runner, TOKEN)
+    assert response.status_code == 200, response.text
+    token: str = response.json()["token"]
+    return token
+
+
+def exchange(runner: LiveRunner, printed: str) -> httpx.Response:
+    return httpx.post(
+        f"{runner.url}/api/authoring/edit-session", headers={TOKEN_HEADER: printed}, timeout=10
+    )
+
+
 def edited_run(runner: LiveRunner, code: str, **headers: str) -> httpx.Response:
     return httpx.post(
         f"{runner.url}/api/demos/{DEMO}/edited-run",
@@ -54,15 +71,19 @@ def edit_folders() -> set[str]:
     [
         {},
         {TOKEN_HEADER: "wrong"},
-        {TOKEN_HEADER: TOKEN[:-1] + "X"},
-        {TOKEN_HEADER: TOKEN, "Origin": "http://evil.example"},
-        {TOKEN_HEADER: TOKEN, "Sec-Fetch-Site": "cross-site"},
+        {TOKEN_HEADER: "near"},
+        {TOKEN_HEADER: TOKEN},
+        {TOKEN_HEADER: "session", "Origin": "http://evil.example"},
+        {TOKEN_HEADER: "session", "Sec-Fetch-Site": "cross-site"},
     ],
-    ids=["no-token", "wrong-token", "near-token", "foreign-origin", "cross-site"],
+    ids=["no-token", "wrong-token", "near-token", "printed-token", "foreign-origin", "cross-site"],
 )
-def test_an_edited_run_without_the_token_or_from_elsewhere_starts_nothing(
-    runner: LiveRunner, headers: dict[str, str]
+def test_an_edited_run_without_the_session_or_from_elsewhere_starts_nothing(
+    runner: LiveRunner, session: str, headers: dict[str, str]
 ) -> None:
+    given = headers.get(TOKEN_HEADER)
+    if given in ("session", "near"):
+        headers = {**headers, TOKEN_HEADER: session if given == "session" else session[:-1] + "X"}
     folders = edit_folders()
     response = edited_run(runner, LINGERING, **headers)
     assert response.status_code == 403
@@ -71,7 +92,15 @@ def test_an_edited_run_without_the_token_or_from_elsewhere_starts_nothing(
     assert edit_folders() == folders
 
 
-def test_with_the_token_the_edit_runs_and_streams_and_the_file_stays(runner: LiveRunner) -> None:
+def test_the_printed_token_is_exchanged_once(runner: LiveRunner, session: str) -> None:
+    again = exchange(runner, TOKEN)
+    assert again.status_code == 403 and "has been used" in again.json()["detail"]
+    assert session != TOKEN
+
+
+def test_with_the_session_the_edit_runs_and_streams_and_the_file_stays(
+    runner: LiveRunner, session: str
+) -> None:
     demo = catalog.find(DEMO)
     assert demo is not None
     on_disk = demo.path.read_bytes()
@@ -79,7 +108,7 @@ def test_with_the_token_the_edit_runs_and_streams_and_the_file_stays(runner: Liv
     assert shown is not None
     code = shown.replace('print(f"{coroutine}\\n")', 'print("edited on the slide")')
 
-    response = edited_run(runner, code, **{TOKEN_HEADER: TOKEN})
+    response = edited_run(runner, code, **{TOKEN_HEADER: session})
 
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/event-stream")
@@ -93,9 +122,36 @@ def test_with_the_token_the_edit_runs_and_streams_and_the_file_stays(runner: Liv
     assert wait_until(lambda: not edit_folders(), 5)
 
 
-def test_an_edit_has_a_larger_body_limit_than_a_run_but_still_one(runner: LiveRunner) -> None:
+def test_a_lone_surrogate_is_refused_with_400(runner: LiveRunner, session: str) -> None:
+    folders = edit_folders()
+    response = httpx.post(
+        f"{runner.url}/api/demos/{DEMO}/edited-run",
+        content=b'{"code": "print(1)  # \\ud800"}',
+        headers={TOKEN_HEADER: session, "Content-Type": "application/json"},
+        timeout=10,
+    )
+    assert response.status_code == 400, response.text
+    assert "lone surrogate" in response.json()["detail"]
+    assert edit_folders() == folders
+
+
+def test_edit_folders_of_a_killed_runner_go_at_the_next_start(tmp_path: Path) -> None:
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = tmp_path / f"talk-edit-{dead.pid}-abc"
+    mine = tmp_path / f"talk-edit-{os.getpid()}-def"
+    for folder in (stale, mine):
+        folder.mkdir()
+        (folder / "edited_demo.py").write_text("print(1)\n")
+    assert remove_stale_folders(tmp_path) == [stale]
+    assert not stale.exists() and mine.exists()
+
+
+def test_an_edit_has_a_larger_body_limit_than_a_run_but_still_one(
+    runner: LiveRunner, session: str
+) -> None:
     big = "x = 1\n" * (MAX_CODE_BYTES // 6 + 10)
-    response = edited_run(runner, big, **{TOKEN_HEADER: TOKEN})
+    response = edited_run(runner, big, **{TOKEN_HEADER: session})
     assert response.status_code == 413
     plain = httpx.post(f"{runner.url}/api/demos/{DEMO}/run", content=b"x" * 4096, timeout=10)
     assert plain.status_code == 413

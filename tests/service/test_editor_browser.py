@@ -48,9 +48,10 @@ def test_the_slide_runs_its_edited_code_and_reset_brings_the_original_back(
     page.goto(f"{editable.url}/#edit={TOKEN}")
     page.wait_for_function("() => window.Reveal && Reveal.isReady()")
     assert TOKEN not in page.url  # taken out of the address bar at once
-    assert page.evaluate("() => sessionStorage.getItem('talk-edit-token')") == TOKEN
     page.evaluate("() => Reveal.slide(0, 1)")
     code = page.wait_for_selector(".demo-editable .demo-code pre", timeout=PATIENCE_MS)
+    session = page.evaluate("() => sessionStorage.getItem('talk-edit-token')")
+    assert session and session != TOKEN  # exchanged for a session token
     demo_file = toy.package / "hello.py"
     on_disk = demo_file.read_text()
 
@@ -77,6 +78,23 @@ def test_the_slide_runs_its_edited_code_and_reset_brings_the_original_back(
     )
     assert stdout(page) == "hello\nbye\n"
     page.close()
+
+
+def test_the_printed_url_works_once_a_reload_keeps_the_session_history_is_dead(
+    browser: Browser, editable: LiveRunner
+) -> None:
+    first = browser.new_page(viewport={"width": 1280, "height": 720})
+    first.goto(f"{editable.url}/#edit={TOKEN}")
+    first.wait_for_selector(".demo-editable", state="attached", timeout=PATIENCE_MS)
+    first.reload()  # the same tab: its session token is kept
+    first.wait_for_selector(".demo-editable", state="attached", timeout=PATIENCE_MS)
+    again = browser.new_page(viewport={"width": 1280, "height": 720})
+    again.goto(f"{editable.url}/#edit={TOKEN}")  # from the history, in another tab
+    again.wait_for_function("() => window.Reveal && Reveal.isReady()")
+    again.wait_for_timeout(500)
+    assert again.query_selector(".demo-editable") is None
+    first.close()
+    again.close()
 
 
 def test_without_the_token_the_code_is_not_editable(browser: Browser, editable: LiveRunner) -> None:

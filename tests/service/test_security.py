@@ -47,7 +47,7 @@ async def refused(
         "0.0.0.0:8000",
         "192.168.1.20:8000",
         "[::2]:8000",
-        "127.0.0.2",
+        "127.0.0.2.nip.io",
         "",
     ],
 )
@@ -134,9 +134,17 @@ async def test_no_cors_preflight_is_granted(client: httpx.AsyncClient) -> None:
     assert running_fixture_demos() == []
 
 
-def test_loopback_hosts_are_exactly_the_three_names_with_any_port() -> None:
+def test_loopback_hosts_are_localhost_and_loopback_addresses_with_any_port() -> None:
     # An empty port ("localhost:") is valid URI syntax and means the default.
-    accepted = ["localhost", "LOCALHOST:8000", "127.0.0.1:1", "[::1]", "[::1]:80", "[::1]:"]
+    accepted = [
+        "localhost",
+        "LOCALHOST:8000",
+        "127.0.0.1:1",
+        "127.8.0.1",
+        "[::1]",
+        "[::1]:80",
+        "[::1]:",
+    ]
     rejected = [
         "localhost:80:80",
         "localhost:x",
@@ -145,6 +153,8 @@ def test_loopback_hosts_are_exactly_the_three_names_with_any_port() -> None:
         "::1",
         "localhost.",
         "127.0.0.1.nip.io",
+        "[::2]",
+        "0.0.0.0",
         "evil.example",
     ]
     assert [h for h in accepted if not loopback_host(h)] == []

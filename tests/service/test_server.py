@@ -10,7 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from runner.service.server import browse_host, is_loopback
+from runner.service.security import is_loopback
+from runner.service.server import browse_host
 from tests.harness.runner import free_port
 
 

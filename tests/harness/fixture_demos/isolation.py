@@ -1,6 +1,7 @@
 """Reports the traces an earlier run would have left, then leaves its own for the next run.
 
-Prints one JSON line: its pid and its parent's, each trace as found (None or
+Prints one JSON line: its pid, its parent's (its run's supervisor) and its
+grandparent's (the fork server, when forked), each trace as found (None or
 False when pristine), its database URL and what its stdin is.
 """
 
@@ -19,10 +20,16 @@ MARK = "_talk_isolation_mark"
 ENV_MARK = "TALK_ISOLATION_MARK"
 
 
+def _parent_of(pid: int) -> int:
+    with open(f"/proc/{pid}/stat") as stat:
+        return int(stat.read().rpartition(")")[2].split()[1])
+
+
 def main() -> None:
     found = {
         "pid": os.getpid(),
         "ppid": os.getppid(),
+        "grandparent": _parent_of(os.getppid()),
         "library_attribute": getattr(sqlalchemy, MARK, None),
         "environment": os.environ.get(ENV_MARK),
         "builtins_global": getattr(builtins, MARK, None),

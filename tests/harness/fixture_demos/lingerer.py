@@ -1,5 +1,5 @@
 """Starts a setsid() daemon, says its pid, and keeps running: a run active when the
-runner is killed, with a process outside its group that only its token names."""
+runner is killed, with a process outside its group."""
 
 import time
 
