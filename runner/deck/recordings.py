@@ -23,6 +23,7 @@ from demos.catalog import Demo
 from runner.database import server_name
 from runner.execution import processes
 from runner.execution.direct import run_to_end
+from runner.execution.events import portable
 from runner.execution.runs import Limits
 from runner.settings import PROJECT_ROOT, Settings, get_settings
 
@@ -140,19 +141,13 @@ async def _run(demo: Demo, settings: Settings) -> Recording:
         limits=Limits(settings.run_timeout_s, settings.output_cap_bytes),
         env=env,
         cwd=PROJECT_ROOT,
-        on_output=lambda output: streams.append((output.stream, portable(output.text))),
+        on_output=lambda output: streams.append(
+            (output.stream, portable(output.text, PROJECT_ROOT))
+        ),
     )
     return Recording(
         _merged(streams), started, backend(demo, settings), end.code, sha, round(end.elapsed_s, 2)
     )
-
-
-def portable(text: str, root: Path = PROJECT_ROOT, home: Path | None = None) -> str:
-    """Output with the presenter's paths taken out, as the static copy is shared: files
-    of the project relative to it, anything else under the home folder from ``~``."""
-    home = home or Path.home()
-    text = text.replace(f"{root}{os.sep}", "")
-    return text.replace(f"{home}{os.sep}", f"~{os.sep}") if str(home) != os.sep else text
 
 
 def _merged(streams: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -9,7 +9,9 @@ against the output cap as it arrives.
 """
 
 import codecs
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 StreamName = Literal["stdout", "stderr"]
@@ -73,3 +75,15 @@ class LineBuffer:
         text = self._pending + (self._decoder.decode(b"", final=True) if final else "")
         self._pending = ""
         return text
+
+
+def portable(text: str, root: Path, home: Path | None = None) -> str:
+    """Output with the presenter's paths taken out: files of the project relative to it,
+    anything else under the home folder from ``~``.
+
+    A slide shows the same line live as recorded (fit.js sized its box for the
+    recording), and a shared static copy names no one's home folder.
+    """
+    home = home or Path.home()
+    text = text.replace(f"{root}{os.sep}", "")
+    return text.replace(f"{home}{os.sep}", f"~{os.sep}") if str(home) != os.sep else text

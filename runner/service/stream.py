@@ -19,8 +19,9 @@ from fastapi.sse import format_sse_event
 from starlette.responses import StreamingResponse
 from starlette.types import Message, Receive, Scope, Send
 
-from runner.execution.events import Event, Output
+from runner.execution.events import Event, Output, portable
 from runner.execution.runs import Run
+from runner.settings import PROJECT_ROOT
 
 logger = logging.getLogger(__name__)
 # A client that accepts nothing for this long has stopped reading (a frozen tab, a
@@ -35,9 +36,13 @@ STREAM_MARGIN_S = 5.0
 
 
 def frame(event: Event) -> bytes:
-    """The event as server-sent event bytes, ending with the blank line that dispatches it."""
+    """The event as server-sent event bytes, ending with the blank line that dispatches it.
+
+    Output names the project's files as a recording does (relative), so a live run
+    takes the room fit.js measured for the recorded one.
+    """
     if isinstance(event, Output):
-        return format_sse_event(event=event.stream, data_str=event.text)
+        return format_sse_event(event=event.stream, data_str=portable(event.text, PROJECT_ROOT))
     return format_sse_event(event="exit", data_str=json.dumps(asdict(event)))
 
 

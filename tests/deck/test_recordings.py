@@ -13,6 +13,7 @@ import pytest
 from demos import catalog
 from runner.database import server_name
 from runner.deck import builder, recordings
+from runner.execution import events
 from runner.settings import Settings
 from tests.harness.toy_deck import ToyDeck
 
@@ -188,7 +189,7 @@ def test_a_recording_holds_no_path_of_the_presenters_machine() -> None:
         '  File "/home/ada/talks/async/demos/python_async/missing_await.py", line 27\n'
         '  File "/home/ada/.pyenv/versions/3.11.7/lib/python3.11/asyncio/runners.py"\n'
     )
-    assert recordings.portable(traceback, root, home) == (
+    assert events.portable(traceback, root, home) == (
         '  File "demos/python_async/missing_await.py", line 27\n'
         '  File "~/.pyenv/versions/3.11.7/lib/python3.11/asyncio/runners.py"\n'
     )

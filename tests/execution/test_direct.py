@@ -14,6 +14,7 @@ import sys
 from demos import catalog
 from runner import database
 from runner.deck import recordings
+from runner.execution import events
 from runner.service.app import create_app
 from runner.settings import PROJECT_ROOT
 from tests.harness.runner import LiveRunner, exit_of, settings, text_of
@@ -43,7 +44,7 @@ _NUMBER = re.compile(r" *\d+(\.\d+)?")
 def normalised(text: str) -> str:
     """Numbers and addresses masked, and paths as a recording stores them (project
     files relative to the project), which the other two paths print in full."""
-    return _NUMBER.sub(" N", _ADDRESS.sub("0x?", recordings.portable(text)))
+    return _NUMBER.sub(" N", _ADDRESS.sub("0x?", events.portable(text, PROJECT_ROOT)))
 
 
 Printed = dict[str, tuple[str, str, int | None]]  # id -> (stdout, stderr, code when not cut)

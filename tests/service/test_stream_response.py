@@ -142,3 +142,10 @@ async def test_on_close_runs_when_sending_fails() -> None:
     with pytest.raises(OSError, match="connection reset"):
         await respond(FakeRun(Output("stdout", "x\n")), client)(SCOPE, client.receive, send)
     assert client.closes == 1
+
+
+async def test_output_names_the_projects_files_as_a_recording_does() -> None:
+    """A live run takes the room fit.js measured for the recorded one: same paths."""
+    line = f'  File "{stream.PROJECT_ROOT}/demos/python_async/missing_await.py", line 27\n'
+    events = parse_events(stream.frame(Output("stderr", line)).decode())
+    assert events == [("stderr", '  File "demos/python_async/missing_await.py", line 27\n')]
