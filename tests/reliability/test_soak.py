@@ -16,6 +16,8 @@ import httpx
 import pytest
 
 from demos import catalog
+from runner.execution.events import portable
+from runner.settings import PROJECT_ROOT
 from tests.harness.reliability import ServedRunner, direct_run, events_of, mask
 from tests.harness.runner import Event, exit_of, group_alive, text_of, wait_until
 
@@ -108,7 +110,9 @@ def _check_output(demo_id: str, events: list[Event], tally: Tally) -> None:
         mask(text_of(events, "stderr")),
         exit_of(events)["code"],
     )
-    if seen != (mask(stdout), mask(stderr), code):
+    # The runner names the project's files relative to it, as a recording does.
+    expected = (mask(portable(stdout, PROJECT_ROOT)), mask(portable(stderr, PROJECT_ROOT)), code)
+    if seen != expected:
         tally.mismatches.append(f"{demo_id}: {seen!r} != {(stdout, stderr, code)!r}")
     tally.completed += 1
 
