@@ -57,6 +57,16 @@ def parse_events(raw: str) -> list[tuple[str, str]]:
     return events
 
 
+def run_over_http(url: str, demo_id: str) -> list[Event]:
+    """One whole run of a demo through a served runner's API, its events in order."""
+    with (
+        httpx.Client(base_url=url, timeout=30) as client,
+        client.stream("POST", f"/api/demos/{demo_id}/run") as response,
+    ):
+        assert response.status_code == 200, response.read()
+        return [Event(name, data, 0.0) for name, data in parse_events(response.read().decode())]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

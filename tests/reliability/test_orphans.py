@@ -10,7 +10,14 @@ import pytest
 
 from runner.execution import capabilities
 from tests.harness.reliability import ServedRunner
-from tests.harness.runner import Event, exit_of, parse_events, pid_alive, text_of, wait_until
+from tests.harness.runner import (
+    Event,
+    exit_of,
+    pid_alive,
+    run_over_http,
+    text_of,
+    wait_until,
+)
 
 LAUNCH_PATHS = [pytest.param(True, id="fork-server"), pytest.param(False, id="plain")]
 GONE_WITHIN_S = 2.0
@@ -19,19 +26,10 @@ GONE_WITHIN_S = 2.0
 CONTAINED = capabilities.detect().subreaper
 
 
-def _run(url: str, demo_id: str) -> list[Event]:
-    with (
-        httpx.Client(base_url=url, timeout=30) as client,
-        client.stream("POST", f"/api/demos/{demo_id}/run") as response,
-    ):
-        assert response.status_code == 200, response.read()
-        return [Event(name, data, 0.0) for name, data in parse_events(response.read().decode())]
-
-
 @pytest.mark.parametrize("fork_server", LAUNCH_PATHS)
 def test_a_setsid_daemon_goes_when_its_run_ends(fork_server: bool) -> None:
     with ServedRunner(fork_server=fork_server) as runner:
-        events = _run(runner.url, "daemonizer")
+        events = run_over_http(runner.url, "daemonizer")
         assert exit_of(events)["code"] == 0, text_of(events, "stderr")
         daemon = int(re.findall(r"\d+", text_of(events, "stdout"))[0])
         if not CONTAINED:  # process group only: what left the group outlives the run
@@ -84,7 +82,7 @@ def test_a_session_daemon_with_an_empty_environment_goes_with_its_run(
     """Nothing but ancestry links `sleep 313` to its run: the subreaper catches it.
     Where there is none (macOS, the CI lane), it outlives the run, as the README says."""
     with ServedRunner(fork_server=fork_server) as runner:
-        events = _run(runner.url, "bare_daemon")
+        events = run_over_http(runner.url, "bare_daemon")
         assert exit_of(events)["code"] == 0, text_of(events, "stderr")
         daemon = _daemon_of(events)
         if CONTAINED:
@@ -97,7 +95,7 @@ def test_a_session_daemon_with_an_empty_environment_goes_with_its_run(
 @pytest.mark.parametrize("fork_server", LAUNCH_PATHS)
 def test_a_fork_loop_leaves_no_process_when_its_run_times_out(fork_server: bool) -> None:
     with ServedRunner(fork_server=fork_server, run_timeout_s=3) as runner:
-        events = _run(runner.url, "fork_loop")
+        events = run_over_http(runner.url, "fork_loop")
         assert exit_of(events)["timed_out"] is True, events
         assert "forked" in text_of(events, "stdout")
         if CONTAINED:
@@ -140,7 +138,7 @@ def _only_session_leaders(pids: set[int]) -> bool:
 @pytest.mark.parametrize("fork_server", LAUNCH_PATHS)
 def test_a_run_past_its_memory_limit_ends_with_one_line(fork_server: bool) -> None:
     with ServedRunner(fork_server=fork_server) as runner:
-        events = _run(runner.url, "memory_hog")
+        events = run_over_http(runner.url, "memory_hog")
     stderr = text_of(events, "stderr")
     if not capabilities.detect().memory_limit:
         pytest.skip("no memory limit on this system")

@@ -25,7 +25,7 @@ from starlette.types import Message
 from runner.service import connections
 from runner.service.security import RequestGuard
 from runner.settings import PROJECT_ROOT
-from tests.harness.runner import Event, exit_of, free_port, parse_events
+from tests.harness.runner import exit_of, free_port, run_over_http
 
 DESCRIPTORS = 256
 FLOOD = 1000
@@ -110,15 +110,6 @@ def _health_within_a_second(url: str) -> bool:
     return False
 
 
-def _run(url: str, demo_id: str) -> list[Event]:
-    with (
-        httpx.Client(base_url=url, timeout=30) as client,
-        client.stream("POST", f"/api/demos/{demo_id}/run") as response,
-    ):
-        assert response.status_code == 200, response.read()
-        return [Event(name, data, 0.0) for name, data in parse_events(response.read().decode())]
-
-
 def test_a_thousand_slow_or_refused_connections_leave_the_runner_answering(
     served_under_256: tuple[str, subprocess.Popen[bytes], Path],
 ) -> None:
@@ -131,7 +122,7 @@ def test_a_thousand_slow_or_refused_connections_leave_the_runner_answering(
         open_in_runner = len(os.listdir(f"/proc/{process.pid}/fd"))
         assert open_in_runner < DESCRIPTORS - 32, open_in_runner
         assert _health_within_a_second(url)
-        events = _run(url, "coroutine-object")
+        events = run_over_http(url, "coroutine-object")
         assert exit_of(events)["code"] == 0, events
     finally:
         for sock in held:
