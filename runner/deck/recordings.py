@@ -105,11 +105,6 @@ def record(demos: Sequence[Demo], settings: Settings | None = None) -> dict[str,
         return worker.submit(asyncio.run, _record_all(demos, settings)).result()
 
 
-def runs_alone(demo: Demo) -> bool:
-    """Whether the demo is recorded with nothing else running: it prints a time, or writes."""
-    return demo.runs_alone
-
-
 async def _record_all(demos: Sequence[Demo], settings: Settings) -> dict[str, Recording]:
     """Every demo's recording, in the order given.
 
@@ -124,8 +119,8 @@ async def _record_all(demos: Sequence[Demo], settings: Settings) -> dict[str, Re
         async with slots:
             results[demo.id] = await _run(demo, settings)
 
-    await asyncio.gather(*(side_by_side(d) for d in demos if not runs_alone(d)))
-    for demo in (d for d in demos if runs_alone(d)):
+    await asyncio.gather(*(side_by_side(d) for d in demos if not d.runs_alone))
+    for demo in (d for d in demos if d.runs_alone):
         results[demo.id] = await _run(demo, settings)
     return {demo.id: results[demo.id] for demo in demos}
 
