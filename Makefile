@@ -13,9 +13,13 @@ talk: deps
 	$(BIN)/talk serve --seed
 
 # TESTS narrows the run to some paths (CI's second lane); all of them by default.
+# WORKERS pytest-xdist processes run the tests side by side, each with a database of
+# its own (tests/harness/database.py); WORKERS=0 runs them in this one process. Four
+# even on two cores: most of a test's time is waiting (a demo's SLEEP, a server, a browser).
 TESTS ?=
+WORKERS ?= 4
 test: deps
-	$(BIN)/python -m pytest $(TESTS)
+	$(BIN)/python -m pytest -n $(WORKERS) $(TESTS)
 
 test-fast: deps
 	$(BIN)/python -m pytest -m fast -q

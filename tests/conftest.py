@@ -30,8 +30,9 @@ pytest_plugins = [
     "tests.harness.fixtures",
     "tests.harness.toy_deck",
     "tests.harness.pages",
-    "tests.harness.recorded_talk",
+    "tests.harness.talk_decks",
     "tests.harness.stage",
+    "tests.harness.scheduling",
 ]
 
 # What a test of the logic tier (marked `fast`) may not ask for: a server, a
@@ -62,7 +63,8 @@ def session_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sessi
     """The database of the session, chosen and taken as `talk` would (not yet seeded)."""
     from tests.harness.database import decide, taken
 
-    chosen = decide(tmp_path_factory.mktemp("talk-sqlite"))
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    chosen = decide(tmp_path_factory.mktemp("talk-sqlite"), worker)
     with taken(chosen):
         yield chosen
 
@@ -86,6 +88,11 @@ def database_url(session_database: SessionDatabase) -> str:
         database.init(session_database.url)
     except SQLAlchemyError as error:
         reason = " ".join(str(getattr(error, "orig", error)).split())
+        if session_database.workers_own:
+            reason += (
+                " (each test worker makes a database of its own on the server; "
+                "`make test WORKERS=0` runs the tests in one process on the one named)"
+            )
         unavailable(f"the database at {session_database.url} cannot be used: {reason}")
     return session_database.url
 

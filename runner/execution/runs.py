@@ -112,6 +112,8 @@ class Run:
         try:
             await asyncio.wait({ended, capped, expired}, return_when=asyncio.FIRST_COMPLETED)
             if ended.done():
+                if self._truncated:  # it exited as its last bytes passed the cap: still cut
+                    self._queue.put_nowait(Output("stderr", self._stop_note(timed_out=False)))
                 return ended.result(), False
             ended.cancel()  # the run is ended here, once
             timed_out = not self._cap_reached.is_set()

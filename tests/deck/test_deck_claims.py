@@ -3,13 +3,14 @@
 import ast
 import json
 import re
+from pathlib import Path
 
 import nbformat
 import pytest
 
 from demos import catalog
 from runner.database import server_name
-from runner.deck import builder, recordings
+from runner.deck import recordings
 from runner.settings import PROJECT_ROOT, Settings
 
 SLIDES = PROJECT_ROOT / "slides"
@@ -20,10 +21,8 @@ MARKDOWN_LINK = re.compile(r"\]\((https?://[^)\s]+)\)")
 
 
 @pytest.fixture(scope="module")
-def notebook(tmp_path_factory: pytest.TempPathFactory) -> nbformat.NotebookNode:
-    build_dir = tmp_path_factory.mktemp("deck")
-    builder.build(build_dir=build_dir)
-    return nbformat.read(build_dir / "talk.ipynb", as_version=4)
+def notebook(unrecorded_talk: Path) -> nbformat.NotebookNode:
+    return nbformat.read(unrecorded_talk / "talk.ipynb", as_version=4)
 
 
 @pytest.fixture(scope="module")

@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from runner.deck import builder
 from runner.service.app import create_app
 from tests.conftest import unavailable
-from tests.harness.engines import ENGINES, Engine, Window, launched, missing, wait_for
+from tests.harness.engines import Engine, Window, launched, missing, wait_for
 from tests.harness.runner import LiveRunner, settings
 
 pytestmark = pytest.mark.browser
@@ -69,24 +68,21 @@ PROBLEMS_HERE = "() => TalkFit.problems(Reveal.getCurrentSlide())"
 SPEAKER_VIEW_READY = "() => document.getElementById('talk-run-status') !== null"
 
 
-@pytest.fixture(scope="module", params=ENGINES)
+@pytest.fixture(scope="class")
 def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
-    reason = missing(request.param)
+    """The class's browser engine, launched once for its tests."""
+    name = request.cls.engine_name
+    reason = missing(name)
     if reason:
         unavailable(reason)
-    with launched(request.param) as engine:
+    with launched(name) as engine:
         yield engine
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterator[str]:
+def served(recorded_talk: Path, database_url: str) -> Iterator[str]:
     """The talk with every demo's recording, as it is presented, and its runner."""
-    deck = builder.build(
-        build_dir=tmp_path_factory.mktemp("deck"),
-        record=True,
-        settings=settings(database_url=database_url),
-    ).parent
-    app = create_app(settings=settings(database_url=database_url), deck_dir=deck)
+    app = create_app(settings=settings(database_url=database_url), deck_dir=recorded_talk)
     with LiveRunner(app) as runner:
         yield runner.url + "/"
 
@@ -96,9 +92,10 @@ def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("engine-screenshots")
 
 
-@pytest.fixture(params=VIEWPORTS, ids=lambda size: f"{size[0]}x{size[1]}")
+@pytest.fixture(scope="class", params=VIEWPORTS, ids=lambda size: f"{size[0]}x{size[1]}")
 def deck(engine: Engine, served: str, request: pytest.FixtureRequest) -> Iterator[Window]:
-    """The deck in a new window of this engine, its viewport the projector's."""
+    """The deck in a window of this engine, its viewport the projector's: one window per
+    engine and size, which the class's tests use in turn, as a presenter would."""
     width, height = request.param
     window = engine.open(served, width, height)
     wait_for(window, READY)
@@ -118,55 +115,71 @@ def shoot(window: Window, path: Path) -> None:
     assert png_size(path) == tuple(window.evaluate("() => [innerWidth, innerHeight]"))
 
 
-def test_every_slide_fits_with_its_recording(
-    engine: Engine, deck: Window, screenshots: Path
-) -> None:
-    slides = deck.evaluate(WALK)
-    assert len(slides) >= 20
-    problems = {s["name"]: s["problems"] for s in slides if s["problems"]}
-    assert problems == {}, f"{engine.name} {engine.version}"
-    deck.evaluate(GO_TO_DEMO, "cpu-bound")
-    wait_for(deck, SETTLED, '.demo[data-demo-id="cpu-bound"]')
-    size = deck.evaluate("() => `${innerWidth}x${innerHeight}`")
-    shoot(deck, screenshots / f"{engine.name}-{size}-cpu-bound.png")
+class EngineChecks:
+    """The checks, run by each engine's class below. A class is one unit for the
+    workers of `make test` (`--dist loadscope`): each engine is launched once."""
 
+    engine_name: str
 
-@pytest.mark.parametrize("demo_id", RUNS)
-def test_run_streams_and_ends_with_exit_0(
-    engine: Engine, deck: Window, screenshots: Path, demo_id: str
-) -> None:
-    deck.evaluate(GO_TO_DEMO, demo_id)
-    run = f'.demo[data-demo-id="{demo_id}"] .demo-run'
-    wait_for(deck, SETTLED, run)
-    deck.evaluate(WATCH_OUTPUT, demo_id)
-    deck.click(run)
-
-    # Streamed: the first line is on the slide while the run still goes on, and the
-    # slide still fits with Stop in place of Run.
-    wait_for(deck, STREAMED, RUNS[demo_id])
-    assert deck.evaluate(PROBLEMS_HERE) == []
-    size = deck.evaluate("() => `${innerWidth}x${innerHeight}`")
-    shoot(deck, screenshots / f"{engine.name}-{size}-{demo_id}-running.png")
-    status = wait_for(deck, ENDED, demo_id)
-    assert status.startswith("exit 0 · "), status
-    assert deck.evaluate(PROBLEMS_HERE) == []
-
-
-def test_speaker_view_opens_and_follows_the_deck(engine: Engine, deck: Window) -> None:
-    speaker = engine.open_popup(deck, "s")
-    try:
-        wait_for(speaker, SPEAKER_VIEW_READY)
-        current = engine.frames(speaker, "postMessageEvents=true")[0]
-        wait_for(current, "() => window.Reveal && Reveal.isReady()")
-        wait_for(current, SHOWS, deck.evaluate(WHERE), timeout_s=10)
-
-        # Moved by the API, then by a key as a clicker sends it (the first code step):
-        # the preview follows.
+    def test_every_slide_fits_with_its_recording(
+        self, engine: Engine, deck: Window, screenshots: Path
+    ) -> None:
+        slides = deck.evaluate(WALK)
+        assert len(slides) >= 20
+        problems = {s["name"]: s["problems"] for s in slides if s["problems"]}
+        assert problems == {}, f"{engine.name} {engine.version}"
         deck.evaluate(GO_TO_DEMO, "cpu-bound")
-        before = deck.evaluate(WHERE)
-        wait_for(current, SHOWS, before, timeout_s=10)
-        deck.press("ArrowRight")
-        after = wait_for(deck, f"(before) => ({WHERE})() !== before && ({WHERE})()", before)
-        wait_for(current, SHOWS, after, timeout_s=10)
-    finally:
-        speaker.close()
+        wait_for(deck, SETTLED, '.demo[data-demo-id="cpu-bound"]')
+        size = deck.evaluate("() => `${innerWidth}x${innerHeight}`")
+        shoot(deck, screenshots / f"{engine.name}-{size}-cpu-bound.png")
+
+    @pytest.mark.parametrize("demo_id", RUNS)
+    def test_run_streams_and_ends_with_exit_0(
+        self, engine: Engine, deck: Window, screenshots: Path, demo_id: str
+    ) -> None:
+        deck.evaluate(GO_TO_DEMO, demo_id)
+        run = f'.demo[data-demo-id="{demo_id}"] .demo-run'
+        wait_for(deck, SETTLED, run)
+        deck.evaluate(WATCH_OUTPUT, demo_id)
+        deck.click(run)
+
+        # Streamed: the first line is on the slide while the run still goes on, and the
+        # slide still fits with Stop in place of Run.
+        wait_for(deck, STREAMED, RUNS[demo_id])
+        assert deck.evaluate(PROBLEMS_HERE) == []
+        size = deck.evaluate("() => `${innerWidth}x${innerHeight}`")
+        shoot(deck, screenshots / f"{engine.name}-{size}-{demo_id}-running.png")
+        status = wait_for(deck, ENDED, demo_id)
+        assert status.startswith("exit 0 · "), status
+        assert deck.evaluate(PROBLEMS_HERE) == []
+
+    def test_speaker_view_opens_and_follows_the_deck(self, engine: Engine, deck: Window) -> None:
+        speaker = engine.open_popup(deck, "s")
+        try:
+            wait_for(speaker, SPEAKER_VIEW_READY)
+            current = engine.frames(speaker, "postMessageEvents=true")[0]
+            wait_for(current, "() => window.Reveal && Reveal.isReady()")
+            wait_for(current, SHOWS, deck.evaluate(WHERE), timeout_s=10)
+
+            # Moved by the API, then by a key as a clicker sends it (the first code step):
+            # the preview follows.
+            deck.evaluate(GO_TO_DEMO, "cpu-bound")
+            before = deck.evaluate(WHERE)
+            wait_for(current, SHOWS, before, timeout_s=10)
+            deck.press("ArrowRight")
+            after = wait_for(deck, f"(before) => ({WHERE})() !== before && ({WHERE})()", before)
+            wait_for(current, SHOWS, after, timeout_s=10)
+        finally:
+            speaker.close()
+
+
+class TestChromium(EngineChecks):
+    engine_name = "chromium"
+
+
+class TestFirefox(EngineChecks):
+    engine_name = "firefox"
+
+
+class TestWebKit(EngineChecks):
+    engine_name = "webkit"

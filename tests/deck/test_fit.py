@@ -14,7 +14,6 @@ from playwright.sync_api import Browser, Page
 
 from demos import catalog
 from demos.connection import FALLBACK_NOTICE
-from runner.deck import builder
 from runner.service.app import create_app
 from runner.settings import Settings
 from tests.harness.database import SessionDatabase
@@ -70,10 +69,9 @@ def served(recorded_talk: Path, database_url: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def bare_served(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterator[str]:
+def bare_served(unrecorded_talk: Path, database_url: str) -> Iterator[str]:
     """The talk built without recordings, as a fresh clone has it, with its runner."""
-    deck = builder.build(build_dir=tmp_path_factory.mktemp("bare-deck")).parent
-    with LiveRunner(create_app(deck_dir=deck)) as runner:
+    with LiveRunner(create_app(deck_dir=unrecorded_talk)) as runner:
         yield runner.url + "/"
 
 

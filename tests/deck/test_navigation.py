@@ -8,11 +8,11 @@ must keep working as before.
 """
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
 
-from runner.deck import builder
 from tests.harness.preview import serving
 
 pytestmark = pytest.mark.browser
@@ -25,9 +25,8 @@ EVERY_SLIDE = """() => Reveal.getSlides().map((slide) => {
 
 
 @pytest.fixture(scope="module")
-def deck_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    index = builder.build(build_dir=tmp_path_factory.mktemp("deck"))
-    with serving(index.parent) as url:
+def deck_url(unrecorded_talk: Path) -> Iterator[str]:
+    with serving(unrecorded_talk) as url:
         yield url
 
 

@@ -2,11 +2,11 @@
 and dims the rest; the last step, "all", shows every line again."""
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
 
-from runner.deck import builder
 from tests.harness.preview import serving
 
 pytestmark = pytest.mark.browser
@@ -25,10 +25,9 @@ BRIGHT = """() => {
 
 
 @pytest.fixture(scope="module")
-def page(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
-    index = builder.build(build_dir=tmp_path_factory.mktemp("deck"))
+def page(browser: Browser, unrecorded_talk: Path) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 720})
-    with serving(index.parent) as url:
+    with serving(unrecorded_talk) as url:
         page = context.new_page()
         page.goto(url)
         page.wait_for_function("() => window.Reveal && Reveal.isReady()")

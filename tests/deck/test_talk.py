@@ -80,8 +80,8 @@ def _distance(a: str, b: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def talk(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return builder.build(build_dir=tmp_path_factory.mktemp("talk"))
+def talk(unrecorded_talk: Path) -> Path:
+    return unrecorded_talk / "index.html"
 
 
 def test_the_talk_builds_into_a_notebook_of_its_demos_in_talk_order(talk: Path) -> None:

@@ -123,3 +123,23 @@ def test_stop_kills_the_run_and_the_stream_ends_with_one_exit() -> None:
 
     fake = asyncio.run(scenario())
     assert fake.kills == 1
+
+
+def test_a_demo_that_exits_as_its_output_passes_the_cap_still_says_it_was_cut() -> None:
+    """Its exit and its last bytes arrive together: whichever the run sees first, the
+    output shown is cut, so the note that says so comes too."""
+
+    async def scenario() -> list[Output | Exit]:
+        fake = FakeRun()
+        run = fake.run(Limits(timeout_s=30, cap_bytes=10))
+        fake.stdout.feed_data(b"0123456789abcdef\n")
+        fake.finish(0)
+        return await asyncio.wait_for(events_of(run), 5)
+
+    events = asyncio.run(scenario())
+    assert events[0] == Output("stdout", "0123456789")
+    assert events[1] == Output(
+        "stderr", "[runner] stopped: the demo printed more than 10 bytes; the rest is not shown\n"
+    )
+    exit = events[2]
+    assert isinstance(exit, Exit) and exit.truncated and not exit.timed_out

@@ -33,7 +33,6 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 FIREFOX_BRIDGE = Path(__file__).with_name("firefox_bridge.mjs")
 PUPPETEER = PROJECT_ROOT / "node_modules" / "puppeteer-core"
 MINIBROWSER_GLOB = "/usr/lib/*/webkit2gtk-4.*/MiniBrowser"
-ENGINES = ("chromium", "firefox", "webkit")
 VIEWPORT = "return [innerWidth, innerHeight]"
 
 

@@ -6,9 +6,10 @@ the floods of the rendering benchmark plus an endless one. gather,
 engine-connect and late are recorded, so a test can see what happens to a
 recording.
 
-One deck and one runner serving it are shared by every test module that runs demos
-on the stage (fixtures of a pytest plugin: tests/conftest.py loads this module); a
-test that needs other settings serves the deck again.
+One deck (built by whichever worker asks first) and one runner serving it per worker
+are shared by every test module that runs demos on the stage (fixtures of a pytest
+plugin: tests/conftest.py loads this module); a test that needs other settings
+serves the deck again.
 """
 
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from benchmarks.live_server import BENCH_DEMOS
 from demos import catalog
 from demos.catalog import Demo
 from runner.service.app import create_app
+from tests.harness.once import made_once
 from tests.harness.runner import FIXTURES, LiveRunner, settings
 
 # Port 1 on loopback refuses at once: a database server that is down.
@@ -59,7 +61,7 @@ def serving(deck: Path, database_url: str, **overrides: object) -> Iterator[str]
 @pytest.fixture(scope="session")
 def stage_dir(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Path:
     """The stage deck's build folder, built and recorded once per test run."""
-    return build(tmp_path_factory.mktemp("stage"))
+    return made_once(tmp_path_factory, "stage", build)
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,6 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from benchmarks.browser import CHROMIUM_FLAGS
 from demos import catalog
 from demos.catalog import Demo
-from runner.deck import builder
 from runner.execution import processes
 from runner.service.app import create_app
 from runner.service.policy import content_security_policy
@@ -73,8 +72,8 @@ setInterval(() => {
 
 
 @pytest.fixture(scope="module")
-def deck_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return builder.build(build_dir=tmp_path_factory.mktemp("deck")).parent
+def deck_dir(unrecorded_talk: Path) -> Path:
+    return unrecorded_talk
 
 
 class CountedRunner(LiveRunner):
