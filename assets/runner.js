@@ -18,7 +18,7 @@ import { addIndicator, database } from "./runner/health.js";
 import { createModel, snapshot } from "./runner/model.js";
 import { draw, drawScheduler, element, recordedLines } from "./runner/render.js";
 import { run, stop } from "./runner/run.js";
-import { isPreview, mainDeck, mirror, styleSpeakerView } from "./runner/speaker.js";
+import { catchUpWithMainDeck, isPreview, mainDeck, mirror, styleSpeakerView } from "./runner/speaker.js";
 
 const RUN_KEY = { keyCode: 82, key: "R", description: "Run or stop the demo on this slide" };
 const served = location.protocol === "http:" || location.protocol === "https:";
@@ -171,7 +171,10 @@ demos.forEach((demo, index) => {
 bindKey();
 window.talkRunner = api;
 const host = isPreview ? mainDeck() : null;
-if (isPreview) styleSpeakerView();
+if (isPreview) {
+  styleSpeakerView();
+  catchUpWithMainDeck();
+}
 if (host) mirror(host, { demos, currentDemo });
 else addIndicator(served);
 startEditing(demos);

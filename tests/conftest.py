@@ -46,6 +46,7 @@ INTEGRATION_FIXTURES = frozenset(
         "chromium_path",
         "browser",
         "live",
+        "served_runner",
         "no_fixture_demos_left",
     }
 )

@@ -21,6 +21,28 @@ export function mainDeck() {
   }
 }
 
+/* reveal.js's speaker view moves its upcoming-slide frame only when the main deck
+   sends its state. A frame still loading then (a busy laptop) misses it and shows
+   the first slide until the next change, so that frame catches up by itself, as
+   the speaker view would have moved it: to the main deck's state, then one on. */
+export function catchUpWithMainDeck() {
+  if (!/(?:\?|&)controls=false(?:&|$)/.test(location.search)) return; // not the upcoming frame
+  let main = null;
+  try {
+    main = window.parent !== window ? window.parent.opener : null;
+  } catch {
+    return; // another origin
+  }
+  if (!main || !main.Reveal || !window.Reveal) return;
+  const follow = () => {
+    const { previewVideo, previewImage, previewIframe, ...state } = main.Reveal.getState();
+    Reveal.setState(state);
+    Reveal.next();
+  };
+  if (Reveal.isReady()) follow();
+  else Reveal.on("ready", follow);
+}
+
 /* The speaker view's page, when this frame is inside one (same origin). */
 function speakerView() {
   try {

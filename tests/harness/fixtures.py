@@ -1,8 +1,10 @@
-"""Fixtures of the runner tests: a live runner, and a check that no demo is left behind."""
+"""Fixtures of the runner tests: a live runner, runners served by uvicorn in processes
+of their own, and a check that no demo is left behind."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import ExitStack
 from typing import TYPE_CHECKING
 
 import pytest
@@ -10,6 +12,7 @@ import pytest
 # Imported where used: every test session loads this plugin, and uvicorn and the
 # app are for the tests that serve.
 if TYPE_CHECKING:
+    from tests.harness.reliability import SharedRunners
     from tests.harness.runner import LiveRunner
 
 
@@ -29,3 +32,12 @@ def no_fixture_demos_left() -> Iterator[None]:
 
     yield
     assert wait_until(lambda: not running_fixture_demos(), 5), running_fixture_demos()
+
+
+@pytest.fixture(scope="module")
+def served_runner() -> Iterator[SharedRunners]:
+    """served_runner(fork_server=..., **settings): the module's runner for those settings."""
+    from tests.harness.reliability import SharedRunners
+
+    with ExitStack() as stack:
+        yield SharedRunners(stack)

@@ -14,6 +14,7 @@ import sys
 import time
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
@@ -157,6 +158,23 @@ class ServedRunner:
         """
         pids = [self.pid] + ([self.fork_server_pid] if self.fork_server_pid else [])
         return sum(int(proc_stat(pid)[8]) for pid in pids)  # field 10: cminflt
+
+
+class SharedRunners:
+    """Runners started on first use and shared by a module's tests, one per launch path
+    and settings: starting one costs a second of CPU. A test that ends its runner
+    (SIGKILL) or puts a proxy in front of it starts its own."""
+
+    def __init__(self, stack: ExitStack) -> None:
+        self._stack = stack
+        self._started: dict[tuple[object, ...], ServedRunner] = {}
+
+    def __call__(self, *, fork_server: bool = True, **settings: object) -> ServedRunner:
+        key = (fork_server, *sorted(settings.items()))
+        if key not in self._started:
+            runner = ServedRunner(fork_server=fork_server, **settings)
+            self._started[key] = self._stack.enter_context(runner)
+        return self._started[key]
 
 
 async def events_of(response: httpx.Response) -> AsyncIterator[Event]:

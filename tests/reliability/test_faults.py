@@ -18,11 +18,10 @@ import httpx
 import pytest
 from sqlalchemy.engine import make_url
 
-from tests.harness.reliability import ServedRunner
+from tests.harness.reliability import ServedRunner, SharedRunners
 from tests.harness.runner import (
     Event,
     exit_of,
-    free_port,
     group_alive,
     parse_events,
     pid_alive,
@@ -32,6 +31,8 @@ from tests.harness.runner import (
 
 LAUNCH_PATHS = [pytest.param(True, id="fork-server"), pytest.param(False, id="plain")]
 DATABASE_ERROR = "error: cannot use the database at "
+# Port 1 on loopback refuses at once: a database server that is down.
+CLOSED_DATABASE_URL = "mysql+pymysql://root@127.0.0.1:1/exampledb"
 FAULT_ENDS_WITHIN_S = 3.0
 
 
@@ -118,11 +119,10 @@ async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> N
 @pytest.mark.parametrize("fork_server", LAUNCH_PATHS)
 @pytest.mark.parametrize("demo_id", ["engine-connect", "async-orm"])
 def test_an_unreachable_database_ends_the_run_with_one_line_at_once(
-    fork_server: bool, demo_id: str
+    served_runner: SharedRunners, fork_server: bool, demo_id: str
 ) -> None:
-    closed = f"mysql+pymysql://root@127.0.0.1:{free_port()}/exampledb"
-    with ServedRunner(fork_server=fork_server, database_url=closed) as runner:
-        events = _stream(runner.url, demo_id)
+    runner = served_runner(fork_server=fork_server, database_url=CLOSED_DATABASE_URL)
+    events = _stream(runner.url, demo_id)
 
     _one_error_line(text_of(events, "stderr"))
     exit = exit_of(events)
@@ -201,14 +201,14 @@ def _health_latencies(url: str) -> Iterator[list[float]]:
     ],
 )
 def test_a_100_mb_flood_is_cut_at_the_cap_and_health_keeps_answering(
-    database_url: str, cap_mib: int
+    served_runner: SharedRunners, database_url: str, cap_mib: int
 ) -> None:
     cap = cap_mib * 1024 * 1024
-    with ServedRunner(database_url=database_url, output_cap_bytes=cap) as runner:
-        with _health_latencies(runner.url) as latencies:
-            time.sleep(0.2)  # the first probe, before the flood
-            events = _stream(runner.url, "hundred_megabytes")
-        assert wait_until(lambda: not runner.leftovers(), 2), runner.leftovers()
+    runner = served_runner(database_url=database_url, output_cap_bytes=cap)
+    with _health_latencies(runner.url) as latencies:
+        time.sleep(0.2)  # the first probe, before the flood
+        events = _stream(runner.url, "hundred_megabytes")
+    assert wait_until(lambda: not runner.leftovers(), 2), runner.leftovers()
 
     shown = len(text_of(events, "stdout").encode())
     exit = exit_of(events)
@@ -224,13 +224,15 @@ def test_a_100_mb_flood_is_cut_at_the_cap_and_health_keeps_answering(
     assert latencies and all(latency < float("inf") for latency in latencies)
 
 
-def test_a_100_mb_line_without_a_newline_is_cut_at_the_cap(database_url: str) -> None:
+def test_a_100_mb_line_without_a_newline_is_cut_at_the_cap(
+    served_runner: SharedRunners, database_url: str
+) -> None:
     cap = 1024 * 1024
-    with ServedRunner(database_url=database_url, output_cap_bytes=cap) as runner:
-        with _health_latencies(runner.url) as latencies:
-            time.sleep(0.2)  # the first probe, before the flood
-            events = _stream(runner.url, "one_huge_line")
-        assert wait_until(lambda: not runner.leftovers(), 2), runner.leftovers()
+    runner = served_runner(database_url=database_url, output_cap_bytes=cap)
+    with _health_latencies(runner.url) as latencies:
+        time.sleep(0.2)  # the first probe, before the flood
+        events = _stream(runner.url, "one_huge_line")
+    assert wait_until(lambda: not runner.leftovers(), 2), runner.leftovers()
 
     shown = text_of(events, "stdout")
     exit = exit_of(events)
@@ -248,12 +250,10 @@ def test_a_100_mb_line_without_a_newline_is_cut_at_the_cap(database_url: str) ->
 
 @pytest.mark.parametrize("fork_server", LAUNCH_PATHS)
 def test_a_demo_that_ignores_sigterm_goes_with_its_child_when_the_client_stops(
-    fork_server: bool,
+    served_runner: SharedRunners, fork_server: bool
 ) -> None:
-    with (
-        ServedRunner(fork_server=fork_server) as runner,
-        httpx.Client(base_url=runner.url, timeout=10) as client,
-    ):
+    runner = served_runner(fork_server=fork_server)
+    with httpx.Client(base_url=runner.url, timeout=10) as client:
         with client.stream("POST", "/api/demos/stubborn/run") as response:
             first = next(line for line in response.iter_lines() if "child" in line)
         stopped = time.monotonic()
@@ -267,13 +267,15 @@ def test_a_demo_that_ignores_sigterm_goes_with_its_child_when_the_client_stops(
 
 
 @pytest.mark.parametrize("fork_server", LAUNCH_PATHS)
-def test_a_child_the_demo_left_behind_goes_when_the_run_ends(fork_server: bool) -> None:
-    with ServedRunner(fork_server=fork_server) as runner:
-        events = _stream(runner.url, "orphaner")
-        pgid, child = map(int, re.findall(r"\d+", text_of(events, "stdout")))
-        assert exit_of(events)["code"] == 0
-        assert wait_until(lambda: not group_alive(pgid) and not pid_alive(child), 2)
-        assert wait_until(lambda: not runner.leftovers(), 1), runner.leftovers()
+def test_a_child_the_demo_left_behind_goes_when_the_run_ends(
+    served_runner: SharedRunners, fork_server: bool
+) -> None:
+    runner = served_runner(fork_server=fork_server)
+    events = _stream(runner.url, "orphaner")
+    pgid, child = map(int, re.findall(r"\d+", text_of(events, "stdout")))
+    assert exit_of(events)["code"] == 0
+    assert wait_until(lambda: not group_alive(pgid) and not pid_alive(child), 2)
+    assert wait_until(lambda: not runner.leftovers(), 1), runner.leftovers()
 
 
 def _stalled_client(port: int, demo_id: str) -> tuple[socket.socket, bytes]:
@@ -340,20 +342,22 @@ def test_a_client_that_stops_reading_has_its_run_stopped_within_the_timeout(
 
 
 @pytest.mark.parametrize("fork_server", LAUNCH_PATHS)
-def test_a_killed_client_has_its_run_stopped_at_once(fork_server: bool) -> None:
-    with ServedRunner(fork_server=fork_server) as runner:
-        with subprocess.Popen(
-            [sys.executable, "-c", _KILLED_CLIENT, str(runner.port)],
-            stdout=subprocess.PIPE,
-            text=True,
-        ) as client:
-            assert client.stdout is not None
-            pgid = int(client.stdout.readline())
-            client.kill()
-        killed = time.monotonic()
-        assert wait_until(lambda: not group_alive(pgid), 3)
-        gone_after = time.monotonic() - killed
-        assert wait_until(lambda: not runner.leftovers(), 1), runner.leftovers()
+def test_a_killed_client_has_its_run_stopped_at_once(
+    served_runner: SharedRunners, fork_server: bool
+) -> None:
+    runner = served_runner(fork_server=fork_server)
+    with subprocess.Popen(
+        [sys.executable, "-c", _KILLED_CLIENT, str(runner.port)],
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as client:
+        assert client.stdout is not None
+        pgid = int(client.stdout.readline())
+        client.kill()
+    killed = time.monotonic()
+    assert wait_until(lambda: not group_alive(pgid), 3)
+    gone_after = time.monotonic() - killed
+    assert wait_until(lambda: not runner.leftovers(), 1), runner.leftovers()
     print(f"\nclient killed: run's group gone after {gone_after:.3f} s")
     assert gone_after < 2
 

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from runner.execution import capabilities
-from tests.harness.reliability import ServedRunner
+from tests.harness.reliability import ServedRunner, SharedRunners
 from tests.harness.runner import (
     Event,
     exit_of,
@@ -27,16 +27,18 @@ CONTAINED = capabilities.detect().subreaper
 
 
 @pytest.mark.parametrize("fork_server", LAUNCH_PATHS)
-def test_a_setsid_daemon_goes_when_its_run_ends(fork_server: bool) -> None:
-    with ServedRunner(fork_server=fork_server) as runner:
-        events = run_over_http(runner.url, "daemonizer")
-        assert exit_of(events)["code"] == 0, text_of(events, "stderr")
-        daemon = int(re.findall(r"\d+", text_of(events, "stdout"))[0])
-        if not CONTAINED:  # process group only: what left the group outlives the run
-            assert not wait_until(lambda: not pid_alive(daemon), GONE_WITHIN_S)
-            os.kill(daemon, signal.SIGKILL)
-        assert wait_until(lambda: not pid_alive(daemon), GONE_WITHIN_S)
-        assert wait_until(lambda: not runner.leftovers(), 1), runner.leftovers()
+def test_a_setsid_daemon_goes_when_its_run_ends(
+    served_runner: SharedRunners, fork_server: bool
+) -> None:
+    runner = served_runner(fork_server=fork_server)
+    events = run_over_http(runner.url, "daemonizer")
+    assert exit_of(events)["code"] == 0, text_of(events, "stderr")
+    daemon = int(re.findall(r"\d+", text_of(events, "stdout"))[0])
+    if not CONTAINED:  # process group only: what left the group outlives the run
+        assert not wait_until(lambda: not pid_alive(daemon), GONE_WITHIN_S)
+        os.kill(daemon, signal.SIGKILL)
+    assert wait_until(lambda: not pid_alive(daemon), GONE_WITHIN_S)
+    assert wait_until(lambda: not runner.leftovers(), 1), runner.leftovers()
 
 
 @pytest.mark.parametrize("fork_server", LAUNCH_PATHS)
@@ -77,19 +79,19 @@ def _daemon_of(events: list[Event]) -> int:
 
 @pytest.mark.parametrize("fork_server", LAUNCH_PATHS)
 def test_a_session_daemon_with_an_empty_environment_goes_with_its_run(
-    fork_server: bool,
+    served_runner: SharedRunners, fork_server: bool
 ) -> None:
     """Nothing but ancestry links `sleep 313` to its run: the subreaper catches it.
     Where there is none (macOS, the CI lane), it outlives the run, as the README says."""
-    with ServedRunner(fork_server=fork_server) as runner:
-        events = run_over_http(runner.url, "bare_daemon")
-        assert exit_of(events)["code"] == 0, text_of(events, "stderr")
-        daemon = _daemon_of(events)
-        if CONTAINED:
-            assert wait_until(lambda: not pid_alive(daemon), GONE_WITHIN_S)
-        else:
-            assert not wait_until(lambda: not pid_alive(daemon), GONE_WITHIN_S)
-            os.kill(daemon, signal.SIGKILL)
+    runner = served_runner(fork_server=fork_server)
+    events = run_over_http(runner.url, "bare_daemon")
+    assert exit_of(events)["code"] == 0, text_of(events, "stderr")
+    daemon = _daemon_of(events)
+    if CONTAINED:
+        assert wait_until(lambda: not pid_alive(daemon), GONE_WITHIN_S)
+    else:
+        assert not wait_until(lambda: not pid_alive(daemon), GONE_WITHIN_S)
+        os.kill(daemon, signal.SIGKILL)
 
 
 @pytest.mark.parametrize("fork_server", LAUNCH_PATHS)
@@ -136,9 +138,10 @@ def _only_session_leaders(pids: set[int]) -> bool:
 
 
 @pytest.mark.parametrize("fork_server", LAUNCH_PATHS)
-def test_a_run_past_its_memory_limit_ends_with_one_line(fork_server: bool) -> None:
-    with ServedRunner(fork_server=fork_server) as runner:
-        events = run_over_http(runner.url, "memory_hog")
+def test_a_run_past_its_memory_limit_ends_with_one_line(
+    served_runner: SharedRunners, fork_server: bool
+) -> None:
+    events = run_over_http(served_runner(fork_server=fork_server).url, "memory_hog")
     stderr = text_of(events, "stderr")
     if not capabilities.detect().memory_limit:
         pytest.skip("no memory limit on this system")

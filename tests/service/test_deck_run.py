@@ -110,7 +110,8 @@ def test_run_streams_gather_into_its_slide_without_moving_it(
     assert demo.locator(".demo-output").get_attribute("data-source") == "live"
 
     stream = demo.locator(".demo-stream").inner_text()
-    assert "It took 1.0" in stream
+    took = re.search(r"^It took (\d+\.\d+) seconds", stream, re.M)
+    assert took and float(took[1]) >= 1.0, stream  # gather's longest await is 1 s
     assert "And finally me!" in stream
     # Exit 0 after at least the 1 s the demo awaits; a busy machine only adds to it.
     exit_status = re.fullmatch(r"exit 0 · (\d+\.\d\d) s", status.inner_text())
@@ -173,7 +174,7 @@ def test_without_a_runner_the_recording_stays_and_run_says_so(
         open_demo(page, url, "gather")
         demo = page.locator('.demo[data-demo-id="gather"]')
         recorded = demo.locator(".demo-stream").inner_text()
-        assert "It took 1.0" in recorded
+        assert re.search(r"^It took \d+\.\d+ seconds", recorded, re.M), recorded  # its timing
 
         demo.locator(".demo-run").click()
         status = demo.locator(".demo-status")
