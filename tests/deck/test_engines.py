@@ -159,16 +159,16 @@ class EngineChecks:
             wait_for(speaker, SPEAKER_VIEW_READY)
             current = engine.frames(speaker, "postMessageEvents=true")[0]
             wait_for(current, "() => window.Reveal && Reveal.isReady()")
-            wait_for(current, SHOWS, deck.evaluate(WHERE), timeout_s=10)
+            wait_for(current, SHOWS, deck.evaluate(WHERE))
 
             # Moved by the API, then by a key as a clicker sends it (the first code step):
             # the preview follows.
             deck.evaluate(GO_TO_DEMO, "cpu-bound")
             before = deck.evaluate(WHERE)
-            wait_for(current, SHOWS, before, timeout_s=10)
+            wait_for(current, SHOWS, before)
             deck.press("ArrowRight")
             after = wait_for(deck, f"(before) => ({WHERE})() !== before && ({WHERE})()", before)
-            wait_for(current, SHOWS, after, timeout_s=10)
+            wait_for(current, SHOWS, after)
         finally:
             speaker.close()
 
