@@ -23,8 +23,8 @@ export function mainDeck() {
 
 /* reveal.js's speaker view moves its upcoming-slide frame only when the main deck
    sends its state. A frame still loading then (a busy laptop) misses it and shows
-   the first slide until the next change, so that frame catches up by itself, as
-   the speaker view would have moved it: to the main deck's state, then one on. */
+   the current slide, not the next, until the next change; so that frame catches up
+   by itself, as the speaker view would have moved it: to the deck's state, one on. */
 export function catchUpWithMainDeck() {
   if (!/(?:\?|&)controls=false(?:&|$)/.test(location.search)) return; // not the upcoming frame
   let main = null;
