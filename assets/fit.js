@@ -3,33 +3,28 @@
 
    reveal.js lays a slide out in its own 1280x720 pixels and scales the result
    to the screen, so a fit found once, in slide pixels, holds on every
-   projector. For each demo slide this tries layouts from the most legible
-   down: code above its output, then code beside it; in each, the code's size from
-   CODE_MAX_PX down to CODE_FLOOR_PX (20 px on screen at 1280x720), the
-   output's from OUTPUT_MAX_PX to OUTPUT_FLOOR_PX. The first that shows every
-   line of the code and of the output, plus a status line, wins: the recorded
-   output, or without a recording the output budget of its demo (what it printed
-   when last recorded, as data-output-budget).
-   The output area's height is then fixed in --output-height, so a live run
-   streams into a place that does not move.
+   projector. Every code slide has the same grid (deck.css): the code in the
+   main column, the output under it at the code's size, Run and the run's status
+   in the aside. This chooses one thing per slide, the size of the code and its
+   output, from CODE_PX (25 px: 24 px on screen at 1280x720, for 12 lines of 64
+   characters, the talk's limit) down to FLOOR_PX for an excerpt or an output
+   over that limit: the first size at which every line of the code shows, and
+   under it every line of the output: the recorded output, or without a
+   recording the output budget of its demo (what it printed when last recorded,
+   as data-output-budget). The demo's height is then fixed (its style's height),
+   so the output area is a place a live run streams into that does not move.
 
    A slide nothing fits gets data-fit="overflow" and a console error naming it;
-   fit-check.js's TalkFit.problems names it, and the browser tests fail on it. The contract with deck.css: .demo is a grid
-   whose sizes come from --demo-height, --output-height, --code-width,
-   --code-size, --output-size and --foot-height, and data-layout="stack" | "side". */
+   fit-check.js's TalkFit.problems names it, and the browser tests fail on it.
+   The contract with deck.css: .demo is a grid whose code and output take
+   --code-size. A classic script, not an ES module: the copy opened from disk
+   fits its slides too, and browsers load no module from file://. */
 (function () {
   "use strict";
 
-  var CODE_MAX_PX = 24;
-  var CODE_FLOOR_PX = 21; // x 0.96 (reveal's scale at 1280x720) = 20 px on screen
-  var OUTPUT_MAX_PX = 20;
-  var OUTPUT_FLOOR_PX = 15;
-  var MIN_OUTPUT_LINES = 4; // the room a slide without a recording keeps for a run
-  var MIN_SIDE_OUTPUT_PX = 240; // the output column's narrowest width, beside the code
-  var GAP_PX = 10;
-  var BUTTON_CLEARANCE_PX = 6; // code ending nearer the Run button than this touches it
-  var FOOT_PX = 44; // the status line's row under a side-by-side demo: 26 px text
-  var STATUS_PROBE = "exit 0 \u00b7 0.00 s"; // what a finished run writes under its output
+  var CODE_PX = 25; // x 0.96 (reveal's scale at 1280x720) = 24 px on screen
+  var FLOOR_PX = 12; // only for an excerpt or output over the limit, until it is trimmed
+  var MIN_OUTPUT_LINES = 3; // the room a slide without a recording keeps for a run
 
   function px(value) {
     return parseFloat(value) || 0;
@@ -71,26 +66,6 @@
     return Math.floor(slideHeight - px(style.paddingBottom) - demo.offsetTop - demoMargin - after);
   }
 
-  /* The output's content height with a status line under it, the note hidden, as
-     during a run; or with the recorded note and no status, as before one. */
-  function outputNeeds(output) {
-    var note = output.querySelector(".demo-recorded-note");
-    var hadStatus = output.querySelector(".demo-status");
-    var probe = null;
-    if (!hadStatus) {
-      probe = document.createElement("p");
-      probe.className = "demo-status";
-      probe.textContent = STATUS_PROBE;
-      output.appendChild(probe);
-    }
-    var noteHidden = note ? note.hidden : false;
-    if (note) note.hidden = true;
-    var running = output.scrollHeight;
-    if (note) note.hidden = noteHidden;
-    if (probe) probe.remove();
-    return Math.max(running, output.scrollHeight);
-  }
-
   /* Lines of the given lengths, in words, as real output wraps (monospace): a
      line wraps before a word that does not fit, so the words are long ones. */
   function filler(lengths) {
@@ -100,18 +75,18 @@
     }).join("\n") + "\n";
   }
 
-  /* What the output needs. Without a recording, a live run's room comes from the
-     demo's budget (runner/deck/budgets.py): the lines it printed when last
+  /* The height the output needs. Without a recording, a live run's room comes from
+     the demo's budget (runner/deck/budgets.py): the lines it printed when last
      recorded, on each kind of database; the largest is reserved. */
   function outputRoom(output) {
     var budget = output.dataset.source === "none" && output.dataset.outputBudget;
-    if (!budget) return outputNeeds(output);
+    if (!budget) return output.scrollHeight;
     var stream = output.querySelector(".demo-stream");
     var kept = Array.prototype.slice.call(stream.childNodes);
     var most = 0;
     JSON.parse(budget).forEach(function (lengths) {
       stream.textContent = filler(lengths);
-      most = Math.max(most, outputNeeds(output));
+      most = Math.max(most, output.scrollHeight);
     });
     stream.replaceChildren.apply(stream, kept);
     return most;
@@ -123,97 +98,19 @@
     return width > 1 && height > 1;
   }
 
-  /* Where the Run button (runner.js) floats, at its widest: it reads Stop
-     during a run. Code must keep clear of its left and bottom edges too: a
-     line that ends where the button begins reads as hidden under it (WebKit
-     lays monospace wider than Chromium, and met the button there). */
-  function buttonArea(button) {
-    var label = button.textContent;
-    var areas = [label, "Stop"].map(function (text) {
-      button.textContent = text;
-      return button.getBoundingClientRect();
-    });
-    button.textContent = label;
-    var clearance = BUTTON_CLEARANCE_PX * scaleOf(button.closest(".demo"));
-    return {
-      left: Math.min(areas[0].left, areas[1].left) - clearance,
-      right: Math.max(areas[0].right, areas[1].right),
-      top: Math.min(areas[0].top, areas[1].top),
-      bottom: Math.max(areas[0].bottom, areas[1].bottom) + clearance,
-    };
+  function minimumOutput(size) {
+    return Math.ceil(MIN_OUTPUT_LINES * size * 1.2 + 16);
   }
 
-  /* The first code line the Run button sits on, or 0: it floats over the code
-     box's top right corner, clear only of lines that end before it. */
-  function coveredLine(demo) {
-    var button = demo.querySelector(".demo-run");
-    if (!button || !button.getClientRects().length) return 0; // none, or hidden (print)
-    var area = buttonArea(button);
-    var lines = demo.querySelectorAll(".demo-code pre > span[id]");
-    for (var i = 0; i < lines.length; i++) {
-      var rects = lines[i].getClientRects();
-      for (var j = 0; j < rects.length; j++) {
-        if (intersect(rects[j], area)) return i + 1;
-      }
-    }
-    return 0;
+  /* Whether code and output both show whole at this size. */
+  function fitsAt(demo, parts, size) {
+    demo.style.setProperty("--code-size", size + "px");
+    if (overflows(parts.code)) return false;
+    if (parts.output.clientHeight < minimumOutput(size)) return false;
+    return outputRoom(parts.output) <= parts.output.clientHeight + 1;
   }
 
-  /* Screen pixels per slide pixel: reveal.js scales the slide to the window. */
-  function scaleOf(demo) {
-    return demo.getBoundingClientRect().width / demo.offsetWidth || 1;
-  }
-
-  function minimumOutput(outputSize) {
-    return Math.ceil(MIN_OUTPUT_LINES * outputSize * 1.3 + 24);
-  }
-
-  function apply(demo, layout, codeSize, outputHeight, codeWidth) {
-    demo.dataset.layout = layout;
-    demo.style.setProperty("--code-size", codeSize + "px");
-    demo.style.setProperty("--output-height", outputHeight + "px");
-    if (codeWidth) demo.style.setProperty("--code-width", codeWidth + "px");
-    else demo.style.removeProperty("--code-width");
-  }
-
-  /* The largest output size at which the output, and a status line, show whole. */
-  function fitOutput(demo, output, outputHeight) {
-    for (var outputSize = OUTPUT_MAX_PX; outputSize >= OUTPUT_FLOOR_PX; outputSize--) {
-      if (outputHeight < minimumOutput(outputSize)) continue;
-      demo.style.setProperty("--output-size", outputSize + "px");
-      if (outputRoom(output) <= output.clientHeight) return true;
-    }
-    return false;
-  }
-
-  /* Code above, output below at full width: the code keeps its natural height. */
-  function tryStack(demo, parts, height, codeSize) {
-    apply(demo, "stack", codeSize, Math.max(height - GAP_PX - 40, 0), 0);
-    var outputHeight = height - GAP_PX - (parts.code.scrollHeight + 2); // + its border
-    if (outputHeight < minimumOutput(OUTPUT_FLOOR_PX)) return false;
-    apply(demo, "stack", codeSize, outputHeight, 0);
-    if (overflows(parts.code) || coveredLine(demo)) return false;
-    return fitOutput(demo, parts.output, outputHeight);
-  }
-
-  /* Code on the left, as wide as its longest line; the output fills the rest,
-     and the status line runs under both (deck.css), FOOT_PX high. */
-  function trySide(demo, parts, height, width, codeSize) {
-    var rowHeight = height - GAP_PX - FOOT_PX;
-    demo.style.setProperty("--foot-height", FOOT_PX + "px");
-    apply(demo, "side", codeSize, rowHeight, Math.floor(width / 2));
-    var codeWidth = parts.code.scrollWidth + 2;
-    apply(demo, "side", codeSize, rowHeight, codeWidth);
-    if (coveredLine(demo)) {
-      var area = buttonArea(demo.querySelector(".demo-run"));
-      codeWidth += Math.ceil((area.right - area.left) / scaleOf(demo)) + 8; // room for it
-      apply(demo, "side", codeSize, rowHeight, codeWidth);
-    }
-    if (width - GAP_PX - codeWidth < MIN_SIDE_OUTPUT_PX || overflows(parts.code)) return false;
-    return fitOutput(demo, parts.output, rowHeight);
-  }
-
-  function fitSlide(section) {
+  function fitSlide(section, force) {
     var demo = section.querySelector(".demo");
     var parts = {
       code: demo.querySelector(".demo-code .highlight"),
@@ -222,28 +119,24 @@
     if (!parts.code || !parts.output) return;
     return measurable(section, function () {
       var fitFor = demo.dataset.fitFor;
-      demo.style.setProperty("--demo-height", "0px");
+      // The height itself, not a custom property: WebKit then left the grid's rows
+      // as they were at 0 px for the first size tried.
+      demo.style.height = "0px";
       var height = demoHeight(section, demo);
-      demo.style.setProperty("--demo-height", height + "px");
-      var width = demo.clientWidth;
+      demo.style.height = height + "px";
       // Refits (on load, once fonts are in) cost nothing when the room is the same.
-      demo.dataset.fitFor = height + "x" + width;
-      if (fitFor === demo.dataset.fitFor) return;
-      // Output at full width under the code reads best; beside it is the fallback.
-      for (var codeSize = CODE_MAX_PX; codeSize >= CODE_FLOOR_PX; codeSize--) {
-        if (tryStack(demo, parts, height, codeSize)) return fitted(section);
-      }
-      for (codeSize = CODE_MAX_PX; codeSize >= CODE_FLOOR_PX; codeSize--) {
-        if (trySide(demo, parts, height, width, codeSize)) return fitted(section);
+      demo.dataset.fitFor = height + "x" + demo.clientWidth;
+      if (fitFor === demo.dataset.fitFor && !force) return;
+      for (var size = CODE_PX; size >= FLOOR_PX; size--) {
+        if (fitsAt(demo, parts, size)) {
+          section.dataset.fit = "ok";
+          return;
+        }
       }
       section.dataset.fit = "overflow";
       console.error("fit.js: the code slide '" + title(section) + "' cannot fit: " +
         "shorten its excerpt with a # region, or its output");
     });
-  }
-
-  function fitted(section) {
-    section.dataset.fit = "ok";
   }
 
   function title(section) {
@@ -253,10 +146,11 @@
     return demo ? demo.dataset.demoId : "(untitled)";
   }
 
-  function fitAll() {
+  /* force: fit again even where the room is the same (the fonts have changed). */
+  function fitAll(force) {
     var demos = document.querySelectorAll(".reveal .slides section .demo");
     Array.prototype.forEach.call(demos, function (demo) {
-      fitSlide(demo.closest("section"));
+      fitSlide(demo.closest("section"), force === true);
     });
     document.documentElement.dataset.fitted = "true";
   }
@@ -264,15 +158,19 @@
   // Now, and again once pictures above a demo and fonts have their final size.
   // In ?print-pdf, reveal.js measures its pages after the load event and a
   // frame: these fits come first.
+  // Once the fonts are in, every slide again: a fallback font's wider or taller
+  // glyphs may have made the first fit choose a smaller size for the same room.
   fitAll();
-  window.addEventListener("load", fitAll);
-  if (document.fonts && document.fonts.ready) document.fonts.ready.then(fitAll);
-  // fit-check.js adds `problems`, the check, from the same measures.
+  window.addEventListener("load", function () { fitAll(true); });
+  if (document.fonts && document.fonts.ready) {
+    document.fonts.ready.then(function () { fitAll(true); });
+  }
+  // A hook for fit-check.js (which adds `problems`), the browser tests and `talk pdf`.
   window.TalkFit = {
     fitAll: fitAll,
     title: title,
     overflows: overflows,
     intersect: intersect,
-    coveredLine: coveredLine,
+    CODE_PX: CODE_PX,
   };
 })();

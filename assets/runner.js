@@ -7,7 +7,7 @@
    This module wires the page; each concern is a module of its own under
    assets/runner/: the run model (model.js), one run (run.js), the event stream
    (sse.js), drawing (render.js), the speaker view (speaker.js), the health badge
-   (health.js) and editing (editor.js).
+   (health.js), editing (editor.js) and rehearsing (rehearse.js).
 
    window.talkRunner is the API for other code, the speaker view first (its
    preview frames drive the main deck through it). A demo is named by its index
@@ -17,29 +17,43 @@ import { editedRequest, startEditing } from "./runner/editor.js";
 import { addIndicator, database } from "./runner/health.js";
 import { createModel, snapshot } from "./runner/model.js";
 import { draw, drawScheduler, element, recordedLines } from "./runner/render.js";
+import { offerRehearsal, recordRehearsals } from "./runner/rehearse.js";
 import { run, stop } from "./runner/run.js";
-import { catchUpWithMainDeck, isPreview, mainDeck, mirror, styleSpeakerView } from "./runner/speaker.js";
+import {
+  catchUpWithMainDeck,
+  isPreview,
+  mainDeck,
+  mirror,
+  speakerControls,
+  styleSpeakerView,
+} from "./runner/speaker.js";
 
 const RUN_KEY = { keyCode: 82, key: "R", description: "Run or stop the demo on this slide" };
 const served = location.protocol === "http:" || location.protocol === "https:";
 
 const demos = Array.from(document.querySelectorAll(".demo[data-demo-id]"));
 const models = new Map(); // demo element -> its run's model
-let subscribers = [];
+let subscribers = []; // { listener, owner }: owner is the window the listener lives in
 
+// A listener whose window has gone without saying so (a speaker view closed before its
+// pagehide) is dropped; one that throws is a bug: it is dropped too, and said.
 function notify(view) {
-  for (const listener of subscribers.slice()) {
+  for (const { listener, owner } of subscribers.slice()) {
+    if (owner.closed) {
+      unsubscribe(listener);
+      continue;
+    }
     try {
       listener(view);
-    } catch {
-      // A listener in a window that has gone (a closed speaker view) is dropped.
+    } catch (error) {
       unsubscribe(listener);
+      console.error("talk: a run listener failed and was dropped:", error);
     }
   }
 }
 
 function unsubscribe(listener) {
-  subscribers = subscribers.filter((other) => other !== listener);
+  subscribers = subscribers.filter((other) => other.listener !== listener);
 }
 
 const screen = drawScheduler((demo) => {
@@ -108,9 +122,10 @@ const api = {
     const demo = resolve(ref);
     return demo ? snapshot(models.get(demo)) : null;
   },
-  /* listener(state) after every change that is drawn; returns the function that ends it. */
-  subscribe(listener) {
-    subscribers.push(listener);
+  /* listener(state) after every change that is drawn, while owner (the window the listener
+     lives in) is open; returns the function that ends it. */
+  subscribe(listener, owner = window) {
+    subscribers.push({ listener, owner });
     return () => unsubscribe(listener);
   },
   /* The index of a demo element (or of the current slide's demo), -1 if none. */
@@ -137,7 +152,9 @@ function addButton(demo) {
     event.stopPropagation();
     act(demo);
   });
-  demo.insertBefore(button, demo.firstChild);
+  const aside = demo.querySelector(".demo-aside");
+  if (aside) aside.insertBefore(button, aside.firstChild);
+  else demo.insertBefore(button, demo.firstChild);
 }
 
 function bindKey() {
@@ -172,9 +189,15 @@ bindKey();
 window.talkRunner = api;
 const host = isPreview ? mainDeck() : null;
 if (isPreview) {
+  document.documentElement.classList.add("talk-preview");
   styleSpeakerView();
   catchUpWithMainDeck();
 }
-if (host) mirror(host, { demos, currentDemo });
-else addIndicator(served);
+if (host) {
+  mirror(host, { demos, currentDemo });
+  offerRehearsal(speakerControls());
+} else {
+  addIndicator(served);
+  if (served && !isPreview && window.Reveal) recordRehearsals(api);
+}
 startEditing(demos);

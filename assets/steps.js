@@ -6,7 +6,8 @@
    data-lines="4-5">; the build wraps each code line in a span with the id
    DEMO-line-N. The newest visible step decides: its lines stay bright and the
    others dim; "all", or no step yet, shows every line as it is. In the print
-   view every line shows. */
+   view every line shows. A classic script, not an ES module: the copy opened
+   from disk steps too, and browsers load no module from file://. */
 (function () {
   "use strict";
 

@@ -29,6 +29,7 @@ BENCHMARKS = (
     "pool",
     "rendering",
     "floods",
+    "audience",
 )
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 

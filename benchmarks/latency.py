@@ -2,7 +2,7 @@
 
 Three ways to start the same demo, in turns so they meet the same machine load:
 through the runner with its fork server (what the presenter gets), through the
-runner with a new ``python -u -m`` per run (its fallback), and ``python -u -m``
+runner with a new interpreter per run (its fallback), and ``python -u -m``
 started directly by this process, timed to its first stdout line (the floor for a
 fresh interpreter, with no HTTP in between). One run per demo and path is
 discarded first: it pays for the connection and for cold disk caches.
@@ -16,7 +16,7 @@ import httpx
 
 from benchmarks.figures import Figure
 from benchmarks.live_server import LiveServer, run_events
-from demos import catalog
+from runner.deck import catalog
 from runner.settings import PROJECT_ROOT
 
 TARGET_MS = 30.0
@@ -39,8 +39,8 @@ def measure(quick: bool) -> list[Figure]:
         for run in range(runs + 1):
             for demo in DEMO_IDS:
                 measured = {
-                    "fork server": _through_runner(client, forked.url, demo),
-                    "plain": _through_runner(client, plain.url, demo),
+                    "fork server": first_output_ms(client, forked.url, demo),
+                    "plain": first_output_ms(client, plain.url, demo),
                     "direct": _direct(demo),
                 }
                 if run > 0:
@@ -48,7 +48,7 @@ def measure(quick: bool) -> list[Figure]:
                         samples[demo, path].append(ms)
     notes = {
         "fork server": "POST to first stdout event, runner forking a warm interpreter",
-        "plain": "POST to first stdout event, runner starting python -u -m (fallback)",
+        "plain": "POST to first stdout event, runner starting a new interpreter (fallback)",
         "direct": "python -u -m started by the client, to its first stdout line (reference)",
     }
     return [
@@ -65,7 +65,7 @@ def measure(quick: bool) -> list[Figure]:
     ]
 
 
-def _through_runner(client: httpx.Client, url: str, demo_id: str) -> float:
+def first_output_ms(client: httpx.Client, url: str, demo_id: str) -> float:
     """Milliseconds from sending the POST to the first stdout event; the run is read to its end."""
     first: float | None = None
     start = time.perf_counter()

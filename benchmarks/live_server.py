@@ -1,30 +1,30 @@
-"""A real runner for the benchmarks: `talk serve`'s app under uvicorn, in a process of its own.
+"""A real runner under uvicorn in a process of its own, and the client that reads its runs.
 
 A process of its own, not a thread, so that the client measuring it (httpx, or
 Chromium) never shares a GIL with the server it times, as on the presenter's laptop.
-It serves the catalog's demos plus the benchmark-only ones below (never in the
-catalog, so never on a slide), and optionally a deck directory at /.
-
-``python -m benchmarks.live_server PORT [--plain] [--deck DIR]`` is how
-:class:`LiveServer` starts it.
+The benchmarks' app serves the catalog's demos plus the benchmark-only ones below
+(never in the catalog, so never on a slide), and optionally a deck directory at /.
+The tests serve theirs the same way (tests/harness/reliability.py), and read run
+streams with the same :class:`EventReader`.
 """
 
-import argparse
 import codecs
+import os
 import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Self
 
 import httpx
-import uvicorn
+from fastapi import FastAPI
 
-from demos import catalog
-from demos.catalog import Demo
+from runner.deck import catalog
+from runner.deck.demo import Demo
 from runner.service.app import create_app
 from runner.settings import PROJECT_ROOT
 
@@ -33,32 +33,75 @@ BENCH_DEMOS = (
     Demo("ticker", "benchmarks.ticker", needs_database=False),
     Demo("flood-lines", "benchmarks.flood_lines", needs_database=False),
     Demo("flood-megabyte", "benchmarks.flood_megabyte", needs_database=False),
-    # The tests' 100 MB floods, for benchmarks/floods.py.
+    # The tests' floods, for benchmarks/floods.py.
     Demo("one-huge-line", "tests.harness.fixture_demos.one_huge_line", needs_database=False),
     Demo(
         "hundred-megabytes", "tests.harness.fixture_demos.hundred_megabytes", needs_database=False
     ),
+    Demo("newlines", "tests.harness.fixture_demos.newlines", needs_database=False),
 )
 START_TIMEOUT_S = 20
 
 
 class LiveServer:
-    """A runner on a free loopback port, with or without the fork server; a context manager."""
+    """A runner on a free loopback port in a process of its own; a context manager.
 
-    def __init__(self, *, fork_server: bool = True, deck_dir: Path | None = None) -> None:
+    The one way the tests and the benchmarks serve a runner from another process: `app`
+    is a uvicorn factory (by default this module's :func:`create`; the reliability
+    tests name theirs), told by SERVED_FORK_SERVER and SERVED_DECK_DIR whether to start
+    the fork server and which deck to serve; ``settings`` become TALK_* variables and
+    ``env`` is added to the server's environment.
+    """
+
+    def __init__(
+        self,
+        *,
+        fork_server: bool = True,
+        deck_dir: Path | None = None,
+        app: str = "benchmarks.live_server:create",
+        env: Mapping[str, str] | None = None,
+        **settings: object,
+    ) -> None:
         self.fork_server = fork_server
-        self.deck_dir = deck_dir
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self._process: subprocess.Popen[bytes] | None = None
+        self.app = app
+        self.env = {
+            **os.environ,
+            "SERVED_FORK_SERVER": "1" if fork_server else "0",
+            "SERVED_DECK_DIR": str(deck_dir or ""),
+            **{f"TALK_{name.upper()}": str(value) for name, value in settings.items()},
+            **(env or {}),
+        }
+        self.process: subprocess.Popen[bytes] | None = None
 
-    def __enter__(self) -> "LiveServer":
-        command = [sys.executable, "-m", "benchmarks.live_server", str(self.port)]
-        if not self.fork_server:
-            command.append("--plain")
-        if self.deck_dir is not None:
-            command += ["--deck", str(self.deck_dir)]
-        self._process = subprocess.Popen(command, cwd=PROJECT_ROOT, stdin=subprocess.DEVNULL)
+    @property
+    def pid(self) -> int:
+        assert self.process is not None, "enter the runner first"
+        return self.process.pid
+
+    def __enter__(self) -> Self:
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                self.app,
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+                "--no-access-log",  # they would only add noise
+                "--timeout-graceful-shutdown",
+                "3",
+            ],
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+        )
         try:
             self._wait_until_up()
         except BaseException:
@@ -67,22 +110,22 @@ class LiveServer:
         return self
 
     def __exit__(self, *_exc: object) -> None:
-        if self._process is None:
+        if self.process is None:
             return
-        # SIGINT: uvicorn's own clean shutdown, which stops the fork server and any run.
-        self._process.send_signal(signal.SIGINT)
+        # uvicorn's own clean shutdown, which stops the fork server and any run.
+        self.process.send_signal(signal.SIGTERM)
         try:
-            self._process.wait(10)
+            self.process.wait(15)
         except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
+            self.process.kill()
+            self.process.wait(5)
 
     def _wait_until_up(self) -> None:
-        assert self._process is not None
+        assert self.process is not None
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
-            if self._process.poll() is not None:
-                raise RuntimeError(f"the runner exited with {self._process.returncode}")
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the runner exited with {self.process.returncode}")
             try:
                 # The lifespan (and so the fork server) is up before uvicorn answers.
                 if httpx.get(f"{self.url}/api/demos", timeout=1).status_code == 200:
@@ -91,6 +134,16 @@ class LiveServer:
                 pass
             time.sleep(0.05)
         raise RuntimeError(f"the runner did not answer within {START_TIMEOUT_S} s")
+
+
+def create() -> FastAPI:
+    """The benchmarks' app: the catalog's demos and BENCH_DEMOS (uvicorn --factory)."""
+    deck = os.environ.get("SERVED_DECK_DIR")
+    return create_app(
+        demos=(*catalog.demos(), *BENCH_DEMOS),
+        deck_dir=Path(deck) if deck else None,
+        fork_server=os.environ.get("SERVED_FORK_SERVER", "1") == "1",
+    )
 
 
 @dataclass(frozen=True)
@@ -103,51 +156,81 @@ class Arrival:
     perf: float  # time.perf_counter(): for intervals within this process
 
 
-def run_events(client: httpx.Client, url: str, demo_id: str) -> Iterator[Arrival]:
+class EventReader:
+    """Server-sent events as the HTML standard parses them, fed text as it arrives.
+
+    The one parser of the tests and the benchmarks (the deck's is assets/runner/sse.js).
+    Our streams end lines with LF only.
+    """
+
+    def __init__(self) -> None:
+        self._rest = ""
+        self._name = ""
+        self._data: list[str] = []
+
+    def feed(self, text: str) -> list[tuple[str, str]]:
+        """The events that text completes, as (name, data), in order."""
+        *lines, self._rest = (self._rest + text).split("\n")
+        events = []
+        for line in lines:
+            if line == "":
+                if self._data:
+                    events.append((self._name or "message", "\n".join(self._data)))
+                self._name, self._data = "", []
+            elif not line.startswith(":"):
+                field, _, value = line.partition(":")
+                value = value.removeprefix(" ")
+                if field == "event":
+                    self._name = value
+                elif field == "data":
+                    self._data.append(value)
+        return events
+
+    @property
+    def inside_an_event(self) -> bool:
+        """Whether what was fed so far stops in the middle of an event."""
+        return bool(self._rest or self._name or self._data)
+
+
+def parse_events(raw: str) -> list[tuple[str, str]]:
+    """The complete events of a whole stream."""
+    return EventReader().feed(raw)
+
+
+def arrivals(response: httpx.Response) -> Iterator[Arrival]:
+    """A streamed response's events the moment each arrives; an error if it ends inside one."""
+    reader, decoder = EventReader(), codecs.getincrementaldecoder("utf-8")()
+    # iter_raw yields what each socket read returned: no waiting for more.
+    for chunk in response.iter_raw():
+        wall, perf = time.time(), time.perf_counter()
+        for name, data in reader.feed(decoder.decode(chunk)):
+            yield Arrival(name, data, wall, perf)
+    if reader.inside_an_event:
+        raise RuntimeError("the stream ended inside an event")
+
+
+async def arrivals_async(response: httpx.Response) -> AsyncIterator[Arrival]:
+    """:func:`arrivals` for an async client."""
+    reader, decoder = EventReader(), codecs.getincrementaldecoder("utf-8")()
+    async for chunk in response.aiter_raw():
+        wall, perf = time.time(), time.perf_counter()
+        for name, data in reader.feed(decoder.decode(chunk)):
+            yield Arrival(name, data, wall, perf)
+    if reader.inside_an_event:
+        raise RuntimeError("the stream ended inside an event")
+
+
+def run_events(client: httpx.Client, url: str, demo_id: str, **headers: str) -> Iterator[Arrival]:
     """POST a run and yield its events the moment they arrive, as the deck reads them."""
-    with client.stream("POST", f"{url}/api/demos/{demo_id}/run") as response:
+    with client.stream("POST", f"{url}/api/demos/{demo_id}/run", headers=headers) as response:
         if response.status_code != 200:
             raise RuntimeError(f"run {demo_id}: {response.status_code} {response.read()!r}")
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        buffer = ""
-        # iter_raw yields what each socket read returned: no waiting for more.
-        for chunk in response.iter_raw():
-            wall, perf = time.time(), time.perf_counter()
-            *complete, buffer = (buffer + decoder.decode(chunk)).split("\n\n")
-            for block in complete:
-                yield Arrival(*_parse_event(block), wall, perf)
+        if not response.headers["content-type"].startswith("text/event-stream"):
+            raise RuntimeError(f"run {demo_id}: {response.headers['content-type']}, not SSE")
+        yield from arrivals(response)
 
 
-def _parse_event(block: str) -> tuple[str, str]:
-    """One event of our streams (LF only, no comments), as an SSE parser reads it."""
-    name, data = "message", []
-    for line in block.split("\n"):
-        field, _, value = line.partition(": ")
-        if field == "event":
-            name = value
-        elif field == "data":
-            data.append(value)
-    return name, "\n".join(data)
-
-
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.live_server")
-    parser.add_argument("port", type=int)
-    parser.add_argument("--plain", action="store_true", help="no fork server")
-    parser.add_argument("--deck", type=Path, help="a directory to serve at /")
-    args = parser.parse_args()
-    app = create_app(
-        demos=(*catalog.demos(), *BENCH_DEMOS), deck_dir=args.deck, fork_server=not args.plain
-    )
-    # The same server `talk serve` runs; access logs off, they would only add noise.
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
-
-
-if __name__ == "__main__":
-    main()

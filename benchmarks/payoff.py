@@ -16,10 +16,10 @@ from sqlalchemy import create_engine, text
 
 from benchmarks import plotting
 from benchmarks.figures import Figure
-from demos.connection import database_url, describe
+from demos.connection import TALK_URL, database_url, describe
 from demos.sqlalchemy_async.payoff import time_gathered, time_sync
 from runner.database import server_name
-from runner.settings import PROJECT_ROOT, TALK_URL
+from runner.settings import PROJECT_ROOT
 
 COUNTS = (1, 2, 5, 10, 20, 50)
 SECONDS = 0.2

@@ -16,6 +16,10 @@ ORANGE = "#c8621b"
 PALE = "#c9d3de"
 GRID = "#d5dbe2"
 INK = "#1b2733"
+# The hand-drawn diagrams' (assets/*.svg) paper, title ink and caption grey.
+PAPER = "#f8fafc"
+TITLE_INK = "#1e293b"
+CAPTION = "#475569"
 
 
 def machine(server: str | None = None) -> str:
@@ -43,6 +47,9 @@ def figure(name: str, panels: int = 1) -> Iterator[tuple[Any, list[Any]]]:
             "text.color": INK,
             "svg.fonttype": "path",  # text drawn as shapes: no font to find on the night
             "svg.hashsalt": name,  # stable ids, so a new run diffs only by its numbers
+            "figure.facecolor": PAPER,
+            "axes.facecolor": PAPER,
+            "savefig.facecolor": PAPER,
         }
     ):
         fig, axes = pyplot.subplots(
@@ -58,7 +65,12 @@ def figure(name: str, panels: int = 1) -> Iterator[tuple[Any, list[Any]]]:
             pyplot.close(fig)
 
 
-def save(fig: Any, path: Path, signature: str) -> None:
-    """The figure as SVG, signed with where it was measured (top right, clear of the axes)."""
-    fig.suptitle(signature, x=0.99, ha="right", fontsize=12, color="#5b6673")
+def save(fig: Any, path: Path, signature: str, title: str | None = None) -> None:
+    """The figure as SVG: its title on top as the diagrams have theirs, and signed with
+    where it was measured (under the axes, readable on a slide)."""
+    if title:
+        fig.suptitle(title, fontsize=22, fontweight="bold", color=TITLE_INK)
+        fig.supxlabel(signature, fontsize=13, color=CAPTION)
+    else:
+        fig.suptitle(signature, x=0.99, ha="right", fontsize=12, color="#5b6673")
     fig.savefig(path, format="svg", metadata={"Date": None})

@@ -17,10 +17,10 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from benchmarks import plotting
 from benchmarks.figures import Figure
-from demos.connection import database_url
-from demos.sqlalchemy_async.payoff import gathered
+from demos.connection import TALK_URL, database_url
+from demos.sqlalchemy_async.payoff import tasks as gathered
 from runner.database import server_name
-from runner.settings import PROJECT_ROOT, TALK_URL
+from runner.settings import PROJECT_ROOT
 
 POOL_SIZE = 5
 SECONDS = 0.2

@@ -15,9 +15,9 @@ from typing import Any
 from playwright.sync_api import Page, sync_playwright
 
 from benchmarks import stage_deck
-from benchmarks.browser import CHROMIUM, CHROMIUM_FLAGS
 from benchmarks.figures import Figure
 from benchmarks.live_server import BENCH_DEMOS, LiveServer
+from runner.deck.browser import CHROMIUM_FLAGS, chromium
 
 FLOODS = {"flood-lines": "10,000 short lines", "flood-megabyte": "1 MiB of long lines"}
 EXIT_TO_STATUS_TARGET_MS = 1000.0
@@ -73,7 +73,9 @@ def measure(quick: bool) -> list[Figure]:
             LiveServer(deck_dir=deck) as server,
             sync_playwright() as playwright,
         ):
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+            browser = playwright.chromium.launch(
+                executable_path=str(chromium()), args=CHROMIUM_FLAGS
+            )
             page = browser.new_page(viewport={"width": 1280, "height": 720})
             for _ in range(runs):
                 for demo in floods:

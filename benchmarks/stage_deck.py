@@ -9,8 +9,8 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from demos.catalog import Demo
 from runner.deck import builder, recordings
+from runner.deck.demo import Demo
 
 
 def build(target: Path, demos: Sequence[Demo], *, record: Sequence[Demo] = ()) -> Path:
@@ -19,7 +19,9 @@ def build(target: Path, demos: Sequence[Demo], *, record: Sequence[Demo] = ()) -
     slides.mkdir(parents=True, exist_ok=True)
     lines = ["# Stage", "", "Note: the demos of this deck, one a slide.", ""]
     for demo in demos:
-        link = os.path.relpath(demo.path, slides)
+        # The region the talk's slide shows, as the talk links it: a whole demo file
+        # (gather's is 38 lines) is over a code slide's 12 lines of 64 (runner.deck.slides).
+        link = os.path.relpath(demo.path, slides) + (f"#{demo.region}" if demo.region else "")
         lines += [f"## {demo.id}", "", f"[{demo.path.name}]({link})", "", f"Note: {demo.id}.", ""]
     (slides / "01-stage.md").write_text("\n".join(lines), encoding="utf-8")
     if record:

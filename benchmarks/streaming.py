@@ -17,10 +17,10 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import Page, sync_playwright
 
-from benchmarks.browser import CHROMIUM, CHROMIUM_FLAGS
 from benchmarks.figures import Figure
 from benchmarks.live_server import LiveServer, run_events
 from benchmarks.ticker import LINES
+from runner.deck.browser import CHROMIUM_FLAGS, chromium
 from runner.settings import PROJECT_ROOT
 
 TARGET_P95_MS = 15.0
@@ -112,7 +112,7 @@ def _in_chromium(url: str, runs: int) -> tuple[tuple[float, ...], tuple[float, .
     delays: list[float] = []
     whole: list[float] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        browser = playwright.chromium.launch(executable_path=str(chromium()), args=CHROMIUM_FLAGS)
         try:
             page = browser.new_page()
             page.goto(f"{url}/")

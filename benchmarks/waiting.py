@@ -160,7 +160,12 @@ def plot(figures: Sequence[Figure], path: Path) -> None:
         startup.set_yscale("log")
         startup.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
         memory.legend(loc="center right", frameon=False, fontsize=15)
-        plotting.save(fig, path, f"{plotting.machine()}\n{thread_limits()}")
+        plotting.save(
+            fig,
+            path,
+            f"{plotting.machine()}\n{thread_limits()}",
+            title="What a waiter costs: OS threads and asyncio tasks",
+        )
 
 
 def thread_limits() -> str:

@@ -9,7 +9,6 @@ problem is one line with its remedy; the exit status is 0 only when there is non
 """
 
 import asyncio
-import os
 import re
 import socket
 import sys
@@ -23,21 +22,21 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
-from demos import catalog
-from demos.catalog import Demo
-from demos.connection import FALLBACK_VAR, REMEDY, configured_server, describe, driver_url
+from demos.connection import REMEDY, configured_server, describe, driver_url
+from demos.seed import SEED_STEPS, SEED_TODOS
 from demos.sqlalchemy_async.models import Step, Todo
 from runner import database
-from runner.deck import pacing, recordings, sources
+from runner.deck import catalog, identity, plan, recordings, sources
 from runner.deck.builder import ASSETS_DIR
-from runner.deck.exporter import DEFAULT_TIMING_S, TEMPLATES
+from runner.deck.demo import Demo
+from runner.deck.exporter import DEFAULT_TIMING_S
 from runner.deck.slides import DeckError
-from runner.execution import capabilities, processes
+from runner.execution import capabilities
 from runner.execution.direct import run_to_end
 from runner.execution.events import Output
-from runner.execution.runs import Limits
+from runner.execution.spec import run_spec
 from runner.service.security import is_loopback
-from runner.settings import PROJECT_ROOT, get_settings
+from runner.settings import Settings, get_settings
 
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
 # What makes a browser fetch: links to elsewhere (<a href>) are only followed if clicked.
@@ -88,31 +87,42 @@ def examine(
     demos_dir: Path = catalog.DEMOS_DIR,
     build_dir: Path | None = None,
     port: int = 8000,
+    settings: Settings | None = None,
 ) -> Report:
-    """Every check, in the order a presenter would fix them."""
-    build_dir = build_dir or get_settings().build_dir
+    """Every check, in the order a presenter would fix them, on the database settings carry."""
+    settings = settings or get_settings()
+    build_dir = build_dir or settings.build_dir
     report = Report([], [], [])
     report.ok(f"containment: {capabilities.detect().containment}")
     try:
-        demos = catalog.discover(slides_dir, demos_dir)
+        found = catalog.read(slides_dir, demos_dir)
     except DeckError as error:
         report.problem(str(error), "fix that line, then run `talk doctor` again")
         return report
-    database_ok = _check_database(report)
-    _check_deck(report, build_dir, [slides_dir, demos_dir])
-    _check_recordings(report, build_dir, demos)
+    for problem in found.problems:
+        report.problem(str(problem), "fix that line, then run `talk doctor` again")
+    for marked in (demo for demo in found.demos if demo.problem is not None):
+        report.problem(
+            f"demo {marked.id} cannot run: {marked.problem}",
+            "fix that line; every other demo runs meanwhile",
+        )
+    demos = found.demos
+    _check_identity(report, slides_dir)
+    database_ok = _check_database(report, settings)
+    _check_deck(report, build_dir, slides_dir, demos_dir)
+    _check_recordings(report, build_dir, [d for d in demos if d.problem is None])
     _check_port(report, port)
     try:  # each demo's slide budget, as the build gives it: asked of pacing, never parsed
-        budgets = pacing.planned(slides_dir, demos, ASSETS_DIR, build_dir).demos_s
+        budgets = plan.planned(slides_dir, demos, ASSETS_DIR, build_dir).demos_s
     except DeckError as error:
         report.problem(str(error), "fix that line, then run `talk doctor` again")
         return report
-    for demo in demos:
+    for demo in (demo for demo in demos if demo.problem is None):  # marked: named above
         budget = budgets.get(demo.id, DEFAULT_TIMING_S)
         if demo.needs_database and not database_ok:
             report.timings.append(Timing(demo, budget, None, None))
             continue
-        timing = _time_demo(demo, budget)
+        timing = _time_demo(demo, budget, settings)
         report.timings.append(timing)
         if timing.status.startswith("over budget"):
             report.problem(
@@ -128,9 +138,25 @@ def examine(
     return report
 
 
-def _check_database(report: Report) -> bool:
-    url = driver_url(get_settings().database_url, asynchronous=False)
-    explicit = configured_server() is not None and not os.environ.get(FALLBACK_VAR)
+def _check_identity(report: Report, slides_dir: Path) -> None:
+    """The title and closing slides say who gives the talk, when and where (talk.toml)."""
+    try:
+        left = identity.load(slides_dir).placeholders
+    except DeckError as error:
+        report.problem(str(error), "fix that line, then run `talk doctor` again")
+        return
+    if left:
+        report.warn(
+            f"{identity.FILE_NAME} still has placeholders ({', '.join(left)})",
+            f"fill them in {slides_dir / identity.FILE_NAME}: the title and closing "
+            "slides leave them out until then",
+        )
+
+
+def _check_database(report: Report, settings: Settings) -> bool:
+    url = driver_url(settings.database_url, asynchronous=False)
+    fallback = settings.database.fallback
+    explicit = configured_server() is not None and fallback is None
     health = database.probe(url, timeout_s=2)
     if not health.reachable:
         report.problem(f"the database at {health.url} does not answer: {health.error}", REMEDY)
@@ -143,15 +169,15 @@ def _check_database(report: Report) -> bool:
             f"the database at {describe(url)} is not seeded ({reason})", "run `talk db init`"
         )
         return False
-    if (todos, steps) != (len(database.SEED_TODOS), len(database.SEED_STEPS)):
+    if (todos, steps) != (len(SEED_TODOS), len(SEED_STEPS)):
         report.problem(
             f"the database at {describe(url)} holds {todos} todos and {steps} steps, "
-            f"not the seed's {len(database.SEED_TODOS)} and {len(database.SEED_STEPS)}",
+            f"not the seed's {len(SEED_TODOS)} and {len(SEED_STEPS)}",
             "run `talk db init`",
         )
         return False
     how = "named by TALK_DATABASE_URL" if explicit else "the talk's default"
-    if fallback := os.environ.get(FALLBACK_VAR):
+    if fallback is not None:
         how = f"the embedded fallback: {fallback}"
     report.ok(f"database: {server} at {describe(url)}, seeded ({how})")
     if url.host and not is_loopback(url.host):
@@ -180,12 +206,12 @@ def _inspect(url: URL) -> tuple[str, int, int]:
     return server, todos, steps
 
 
-def _check_deck(report: Report, build_dir: Path, folders: Sequence[Path]) -> None:
+def _check_deck(report: Report, build_dir: Path, slides_dir: Path, demos_dir: Path) -> None:
     index = build_dir / "index.html"
     if not index.is_file():
         report.problem(f"there is no deck at {index}", "run `talk build`")
         return
-    newer = sources.newer_than(index, [*folders, PROJECT_ROOT / "assets", TEMPLATES])
+    newer = sources.newer_than(index, sources.roots(slides_dir=slides_dir, demos_dir=demos_dir))
     if newer:
         report.problem(f"the deck is older than {newer[0]}", "run `talk build`")
     else:
@@ -251,10 +277,8 @@ def _read_page(index: Path) -> _DeckPage:
     return page
 
 
-def _time_demo(demo: Demo, budget_s: int) -> Timing:
+def _time_demo(demo: Demo, budget_s: int, settings: Settings) -> Timing:
     """Run the demo through the runner's own run path, stopped once well over budget."""
-    settings = get_settings()
-    limits = Limits(min(budget_s * 2 + 1, settings.run_timeout_s), settings.output_cap_bytes)
     errors: list[str] = []
 
     def keep_errors(output: Output) -> None:
@@ -263,11 +287,7 @@ def _time_demo(demo: Demo, budget_s: int) -> Timing:
 
     end = asyncio.run(
         run_to_end(
-            demo.module,
-            limits=limits,
-            env=processes.child_environment(settings.database_url),
-            cwd=PROJECT_ROOT,
-            on_output=keep_errors,
+            run_spec(demo.module, settings, timeout_s=budget_s * 2 + 1), on_output=keep_errors
         )
     )
     if end.timed_out:
@@ -285,8 +305,8 @@ def render(report: Report) -> str:
     return "\n".join([*report.notes, "", *rows, "", *report.warnings, *report.problems])
 
 
-def main(port: int) -> int:
-    report = examine(port=port)
+def main(port: int, settings: Settings) -> int:
+    report = examine(port=port, settings=settings)
     print(render(report))
     if report.problems:
         print(f"{len(report.problems)} problem(s): fix them before going on stage", file=sys.stderr)

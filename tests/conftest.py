@@ -13,11 +13,11 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import pytest
 
-from benchmarks.browser import CHROMIUM, CHROMIUM_FLAGS
+from runner.deck.browser import CHROMIUM_FLAGS, BrowserMissing, chromium
 
 # Playwright, SQLAlchemy and the settings are imported by the fixtures that use
 # them: the logic tier (`make test-fast`) never pays for them.
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from tests.harness.database import SessionDatabase
 
 pytest_plugins = [
+    "tests.harness.tiers",
     "tests.harness.fixtures",
     "tests.harness.toy_deck",
     "tests.harness.pages",
@@ -35,24 +36,8 @@ pytest_plugins = [
     "tests.harness.scheduling",
 ]
 
-# What a test of the logic tier (marked `fast`) may not ask for: a server, a
-# browser, a database.
-INTEGRATION_FIXTURES = frozenset(
-    {
-        "session_database",
-        "database_url",
-        "mysql_server_url",
-        "sqlite_url",
-        "chromium_path",
-        "browser",
-        "live",
-        "served_runner",
-        "no_fixture_demos_left",
-    }
-)
 
-
-def unavailable(reason: str) -> None:
+def unavailable(reason: str) -> NoReturn:
     """Fail under CI, where every part must be there; skip elsewhere."""
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"{reason} (CI=true: this fails, it never skips)")
@@ -124,9 +109,10 @@ def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="session")
 def chromium_path() -> Path:
-    if not CHROMIUM.exists() and shutil.which("chromium") is None:
-        unavailable("Chromium is not installed (apt-get install chromium)")
-    return CHROMIUM
+    try:
+        return chromium()
+    except BrowserMissing as error:
+        unavailable(str(error))
 
 
 @pytest.fixture(scope="session")
@@ -157,32 +143,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
-    """Under `-m fast`, a test module that marks nothing fast is not even imported.
-
-    Collecting it would import Playwright, uvicorn and the app, only to deselect
-    every test in it; the logic tier pays for none of that.
-    """
-    if config.getoption("markexpr") != "fast" or collection_path.suffix != ".py":
-        return None
-    if not collection_path.name.startswith("test_"):
-        return None
-    return "mark.fast" not in collection_path.read_text(encoding="utf-8")
-
-
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Leave out `large` tests unless --large: the long soak is opt-in, even in CI.
 
     Deselected, not skipped: nothing is missing, the run was asked to be short.
-    A `fast` test that asks for a server, a browser or a database is a mistake in
-    the test, named here before anything runs.
     """
-    for item in items:
-        wanted = INTEGRATION_FIXTURES.intersection(getattr(item, "fixturenames", ()))
-        if wanted and item.get_closest_marker("fast"):
-            raise pytest.UsageError(
-                f"{item.nodeid} is marked fast but asks for {', '.join(sorted(wanted))}"
-            )
     if config.getoption("--large"):
         return
     large = [item for item in items if "large" in item.keywords]

@@ -6,11 +6,10 @@ import socket
 
 import pytest
 
-from demos.connection import ENV_VAR
+from benchmarks.live_server import free_port
+from demos.environment import ENV_VAR
 from runner import cli, doctor
 from runner.deck import builder
-from runner.settings import get_settings
-from tests.harness.runner import free_port
 from tests.harness.toy_deck import ToyDeck
 
 NAP = '''\
@@ -19,7 +18,9 @@ import time
 
 
 def main() -> None:
-    time.sleep(2.5)
+    # region nap
+    time.sleep(12)
+    # endregion
     print("awake")
 
 
@@ -52,7 +53,13 @@ def toy_talk(toy: ToyDeck, monkeypatch: pytest.MonkeyPatch, database_url: str) -
     """A toy talk, built and recorded, whose demos the doctor's runs can import."""
     monkeypatch.setenv("PYTHONPATH", str(toy.package.parent))
     toy.write("01-start.md", f"# Start\n\n{toy.link('hello.py')}\n\n{toy.link('counter.py')}\n")
+    (toy.slides / "talk.toml").write_text(IDENTITY)
     return toy
+
+
+IDENTITY = (
+    'speaker = "Ada"\ndate = "1 May"\nvenue = "PyCon"\nrepository = "https://example.org/t"\n'
+)
 
 
 def examine(toy: ToyDeck) -> doctor.Report:
@@ -82,15 +89,36 @@ def test_a_healthy_talk_has_no_problem_and_a_table(toy_talk: ToyDeck) -> None:
     assert report.warnings == []
 
 
+def test_placeholders_left_in_talk_toml_are_a_warning(toy_talk: ToyDeck) -> None:
+    (toy_talk.slides / "talk.toml").write_text('speaker = "Ada"\nvenue = "[venue]"\n')
+    build(toy_talk)
+    (warning,) = examine(toy_talk).warnings
+    assert warning.startswith("warning: talk.toml still has placeholders (date, venue, repository)")
+    assert "\n" not in warning
+
+
 def test_a_demo_over_its_slides_budget_is_one_line(toy_talk: ToyDeck) -> None:
     (toy_talk.package / "nap.py").write_text(NAP)
-    # Unrecorded, the slide's time is its notes alone: two words, about 1 s.
-    toy_talk.write("02-slow.md", f"# Slow\n\n{toy_talk.link('nap.py')}\n\nNote: quick one\n")
+    # Unrecorded, the slide's time by the pacing model (runner.deck.pacing.MODEL) is its
+    # notes (two words, about 1 s), the slide (3 s), its one line shown (1.5 s), Run (3 s)
+    # and an unrecorded run (2 s): 10 s, which the 12 s nap overruns.
+    toy_talk.write("02-slow.md", f"# Slow\n\n{toy_talk.link('nap.py', 'nap')}\n\nNote: quick one\n")
     build(toy_talk, record=False)
     report = examine(toy_talk)
     (problem,) = report.problems
-    assert problem.startswith("problem: demo nap took ") and ", over its slide's 1 s;" in problem
+    assert problem.startswith("problem: demo nap took ") and ", over its slide's 10 s;" in problem
     assert "\n" not in problem
+
+
+def test_a_demo_that_does_not_parse_is_named_and_the_others_are_timed(toy_talk: ToyDeck) -> None:
+    (toy_talk.package / "broken.py").write_text('"""Broken."""\n\ndef main(:\n    pass\n')
+    toy_talk.write("02-broken.md", f"# Broken\n\n{toy_talk.link('broken.py')}\n")
+    build(toy_talk)  # the deck builds, the broken demo's slide saying why
+    report = examine(toy_talk)
+    (problem,) = report.problems
+    assert problem.startswith("problem: demo broken cannot run: ") and "\n" not in problem
+    assert "broken.py:3: syntax error" in problem
+    assert [(t.demo.id, t.status) for t in report.timings] == [("hello", "ok"), ("counter", "ok")]
 
 
 def test_a_stale_recording_and_a_stale_deck_are_named(toy_talk: ToyDeck) -> None:
@@ -156,11 +184,7 @@ def test_talk_doctor_with_the_database_down_exits_1_with_one_line(
         "examine",
         functools.partial(doctor.examine, slides_dir=toy_talk.slides, demos_dir=toy_talk.package),
     )
-    get_settings.cache_clear()
-    try:
-        status = cli.main(["doctor", "--port", str(free_port())])
-    finally:
-        get_settings.cache_clear()
+    status = cli.main(["doctor", "--port", str(free_port())])
     shown = capsys.readouterr().out
     assert status == 1, shown
     problems = [line for line in shown.splitlines() if line.startswith("problem:")]

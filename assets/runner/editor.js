@@ -67,7 +67,9 @@ function makeEditable(demo) {
     pre.innerHTML = originals.get(demo).html;
     markEdited(demo);
   });
-  demo.insertBefore(reset, demo.firstChild);
+  const run = demo.querySelector(".demo-run");
+  if (run) run.after(reset);
+  else demo.insertBefore(reset, demo.firstChild);
   demo.classList.add("demo-editable");
 }
 

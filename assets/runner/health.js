@@ -49,15 +49,18 @@ export function addIndicator(served) {
       : state.url + (state.reachable ? ": reachable" : ": " + (state.error || "unreachable"));
   }
 
+  /* Only the fetch and its answer are tried: a bug in drawing the badge is
+     thrown (the console has it), not shown as "no runner". */
   async function poll() {
+    let health = null;
     try {
       const response = await fetch("api/health", { cache: "no-store" });
-      lastHealth = response.ok ? await response.json() : null;
-      show(Boolean(lastHealth && lastHealth.runner === "ok"), lastHealth);
+      if (response.ok) health = await response.json();
     } catch {
-      lastHealth = null;
-      show(false, null);
+      // no runner answered, or not with JSON
     }
+    lastHealth = health;
+    show(Boolean(health && health.runner === "ok"), health);
   }
 
   show(false, null);

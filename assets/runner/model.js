@@ -68,6 +68,22 @@ export function addLine(model, stream, text) {
   }
 }
 
+/* Text as one event of the runner brought it: whole lines, as many as came
+   together (docs/wire.md), or part of one. Each line goes in as if it had come
+   alone; of a flood, the lines beyond any window are counted, not kept. */
+export function addText(model, stream, text) {
+  if (!text) return;
+  const lines = text.split(/(?<=\n)/);
+  const keep = 2 * WINDOW_LINES;
+  let next = 0;
+  if (lines.length > keep + 1) {
+    addLine(model, stream, lines[0]); // it may end a line left unfinished
+    next = lines.length - keep;
+    model.total += next - 1;
+  }
+  for (; next < lines.length; next++) addLine(model, stream, lines[next]);
+}
+
 export function startLive(model, runId, now) {
   Object.assign(model, {
     runId,

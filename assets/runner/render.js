@@ -5,7 +5,10 @@
 
    The contract with the deck's template: a demo is
    <div class="demo" data-demo-id="ID" data-needs-database="true|false">, holding
-   .demo-code, then .demo-output > pre.demo-stream with span.stdout/span.stderr. */
+   .demo-code, then .demo-output > pre.demo-stream with span.stdout/span.stderr,
+   then .demo-aside (the Run button, how the run ended, the recording's date).
+   A stdout line that starts with one of the demo's data-headlines is its result:
+   span.demo-headline, emphasised by deck.css. */
 
 import { WINDOW_LINES, endsLine, runningText } from "./model.js";
 
@@ -20,11 +23,28 @@ export function element(tag, className, text) {
   return node;
 }
 
+/* The starts of the lines the demo marks as its result (`# headline:` in its source). */
+function headlinesOf(demo) {
+  try {
+    return JSON.parse(demo.dataset.headlines || "[]");
+  } catch {
+    return [];
+  }
+}
+
+function lineElement(line, headlines) {
+  const span = element("span", line.stream, line.text);
+  if (line.stream === "stdout" && headlines.some((start) => line.text.startsWith(start))) {
+    span.classList.add("demo-headline");
+  }
+  return span;
+}
+
 /* The lines built into the page: a demo's recorded output. */
 export function recordedLines(demo) {
   const spans = demo.querySelectorAll(".demo-output .demo-stream span");
   return Array.from(spans, (span) => ({
-    stream: span.className === "stderr" ? "stderr" : "stdout",
+    stream: span.classList.contains("stderr") ? "stderr" : "stdout",
     text: span.textContent,
   }));
 }
@@ -34,6 +54,9 @@ function parts(demo) {
   let stream = output.querySelector(".demo-stream");
   if (!stream) {
     stream = element("pre", "demo-stream");
+    stream.setAttribute("role", "log");
+    stream.setAttribute("aria-live", "polite");
+    stream.setAttribute("aria-label", "Output");
     output.insertBefore(stream, output.firstChild);
   }
   let hidden = output.querySelector(".demo-hidden");
@@ -46,15 +69,16 @@ function parts(demo) {
     output,
     stream,
     hidden,
-    note: output.querySelector(".demo-recorded-note"),
+    aside: demo.querySelector(".demo-aside") || output,
+    note: demo.querySelector(".demo-recorded-note"),
     button: demo.querySelector(".demo-run"),
   };
 }
 
-/* A line of its own at the foot of the output: .demo-progress while running,
+/* A line of its own in the demo's aside, under Run: .demo-progress while running,
    .demo-status for how it ended; one at a time, in the same place and size. */
-function setLine(output, className, status) {
-  let line = output.querySelector("." + className);
+function setLine(aside, className, status) {
+  let line = aside.querySelector("." + className);
   if (!status) {
     if (line) line.remove();
     return;
@@ -62,7 +86,8 @@ function setLine(output, className, status) {
   if (!line) {
     line = element("p", className);
     line.setAttribute("role", "status");
-    output.appendChild(line);
+    const note = aside.querySelector(".demo-recorded-note");
+    aside.insertBefore(line, note && note.parentNode === aside ? note : null);
   }
   if (line.textContent !== status.text) line.textContent = status.text;
   line.dataset.kind = status.kind;
@@ -111,7 +136,8 @@ export function draw(demo, view) {
       chars += lines[first - 1].text.length;
     }
     const batch = document.createDocumentFragment();
-    for (const line of lines.slice(first)) batch.appendChild(element("span", line.stream, line.text));
+    const headlines = headlinesOf(demo);
+    for (const line of lines.slice(first)) batch.appendChild(lineElement(line, headlines));
     p.stream.appendChild(batch);
     trim(p.stream);
   }
@@ -126,8 +152,8 @@ export function draw(demo, view) {
   p.output.dataset.source = view.source;
   if (p.note) p.note.hidden = view.source !== "recorded";
   const running = view.phase === "running";
-  setLine(p.output, "demo-progress", running ? { text: runningText(view.elapsedS), kind: "running" } : null);
-  setLine(p.output, "demo-status", view.status);
+  setLine(p.aside, "demo-progress", running ? { text: runningText(view.elapsedS), kind: "running" } : null);
+  setLine(p.aside, "demo-status", view.status);
   demo.classList.toggle("demo-running", running);
   if (p.button) {
     p.button.textContent = running ? "Stop" : "Run";

@@ -3,12 +3,20 @@
    shows exit status and time. A run that never got going (Stop before any
    output, no runner, the database down) gives the recording back with one line
    saying why. Whatever it touches outside the model comes in `env`, so a test
-   gives it a fake fetch and clock. */
+   gives it a fake fetch and clock.
 
-import { addLine, describeExit, finish, restore, startLive, tick } from "./model.js";
-import { readEvents } from "./sse.js";
+   Only the network's failures (the fetch, or a read of its stream) mean there is
+   no runner; anything else thrown during a run is a bug in the deck, logged to
+   the console and named as one on the slide. */
+
+import { addText, describeExit, finish, restore, startLive, tick } from "./model.js";
+import { readEvents, StreamFailed } from "./sse.js";
 
 export const NO_RUNNER = "No runner here: start one with `talk serve`";
+export const DECK_BUG = "A bug in the deck, not the demo (the browser's console has it):";
+
+/* The fetch itself failed: no server answered, or Stop aborted it. */
+class FetchFailed extends Error {}
 const DATABASE_DOWN = "Recorded: the database is unreachable";
 const NOT_RUN_DATABASE_DOWN = "Not run: the database is unreachable";
 const TICK_MS = 100;
@@ -37,7 +45,7 @@ async function readStream(model, body, { now, changed }) {
   await readEvents(body, (name, data) => {
     if (name === "stdout" || name === "stderr") {
       if (!model.timing.firstOutputAt) model.timing.firstOutputAt = now();
-      addLine(model, name, data);
+      addText(model, name, data);
       changed();
     } else if (name === "exit") {
       model.timing.exitAt = now();
@@ -81,7 +89,9 @@ export async function run(model, env) {
   }, TICK_MS);
   try {
     const init = { ...env.request.init, signal: controller.signal };
-    const response = await env.fetch(env.request.url, init);
+    const response = await env.fetch(env.request.url, init).catch((error) => {
+      throw new FetchFailed(String(error), { cause: error });
+    });
     if (!response.ok || !response.body) {
       restore(model, (await problem(response)) || NO_RUNNER, "error");
       return;
@@ -92,8 +102,11 @@ export async function run(model, env) {
     else if (exit.code !== 0 && env.needsDatabase && (await env.database.downNow())) {
       keepRecording(model);
     } else finish(model, describeExit(exit), exit.code === 0 ? "ok" : "error");
-  } catch {
-    if (!controller.signal.aborted) restore(model, NO_RUNNER, "error");
+  } catch (error) {
+    if (!(error instanceof FetchFailed || error instanceof StreamFailed)) {
+      console.error(error);
+      finish(model, `${DECK_BUG} ${error}`, "error");
+    } else if (!controller.signal.aborted) restore(model, NO_RUNNER, "error");
     // Stopped before anything came: as if never run, the recording back in place.
     else if (model.total === 0 && model.recorded.length) restore(model);
     else finish(model, "stopped", "info");

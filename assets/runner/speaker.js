@@ -63,14 +63,68 @@ export function styleSpeakerView() {
   link.rel = "stylesheet";
   link.href = new URL("assets/speaker.css", location.href).href;
   view.head.appendChild(link);
+  nameSpeakerViewParts(view);
 }
 
-/* The status line in the controls, for the current-slide frame (the one reveal.js
-   posts events from); null for the next-slide frame. */
-function statusLine() {
+/* reveal.js's speaker view leaves its layout menu unlabelled, its preview frames
+   untitled and its parts outside any landmark: a screen reader meets an unnamed
+   select and two unnamed frames. Each gets a name, and the page its landmarks and
+   a heading. */
+function nameSpeakerViewParts(view) {
+  const named = [
+    ["#current-slide", "region", "Current slide"],
+    ["#upcoming-slide", "region", "Upcoming slide"],
+    ["#speaker-controls", "main", null],
+    ["#speaker-layout", "region", "Layout"],
+  ];
+  for (const [selector, role, label] of named) {
+    const part = view.querySelector(selector);
+    if (!part) continue;
+    part.setAttribute("role", role);
+    if (label) part.setAttribute("aria-label", label);
+    const frame = part.querySelector("iframe");
+    if (frame && label) frame.title = label;
+  }
+  const menu = view.querySelector("#speaker-layout select");
+  if (menu) menu.setAttribute("aria-label", "Speaker view layout");
+  // One page heading, read but not shown, its sections' h4 one level under it.
+  const controls = view.querySelector("#speaker-controls");
+  if (controls && !view.getElementById("talk-speaker-heading")) {
+    const heading = view.createElement("h1");
+    heading.id = "talk-speaker-heading";
+    heading.textContent = "Speaker view";
+    controls.insertBefore(heading, controls.firstChild);
+  }
+  for (const label of view.querySelectorAll("h4.label")) label.setAttribute("aria-level", "2");
+  // Into the page's own stylesheet through the CSSOM: a new style element would be
+  // inline style, which the deck's policy refuses.
+  const sheet = Array.from(view.styleSheets).find((s) => s.ownerNode?.tagName === "STYLE");
+  if (sheet) for (const rule of READABLE) sheet.insertRule(rule, sheet.cssRules.length);
+}
+
+/* The timer readable at a glance (>= 4.5:1 on white): reveal.js dims its leading
+   zeros to 30 % opacity and draws "behind" in pure red. Rules, not speaker.css,
+   so that they hold while that file still loads. */
+const READABLE = [
+  ".speaker-controls-time span.mute { opacity: 1; color: #5c6670; }",
+  ".speaker-controls-time .pacing.behind { color: #c8372d; }",
+  "#talk-speaker-heading { position: absolute; width: 1px; height: 1px; overflow: hidden;" +
+    " clip-path: inset(50%); white-space: nowrap; }",
+];
+
+/* The speaker view's controls, for the current-slide frame (the one reveal.js
+   posts events from); null for the next-slide frame and outside a speaker view. */
+export function speakerControls() {
   const view = speakerView();
   if (!view || !/(?:\?|&)postMessageEvents=true/.test(location.search)) return null;
-  const controls = view.querySelector("#speaker-controls");
+  return view.querySelector("#speaker-controls");
+}
+
+/* The status line in the controls, for the current-slide frame; null elsewhere. */
+function statusLine() {
+  const controls = speakerControls();
+  if (!controls) return null;
+  const view = controls.ownerDocument;
   const line = view.getElementById("talk-run-status") || view.createElement("div");
   line.id = "talk-run-status";
   line.setAttribute("role", "status");
@@ -103,7 +157,7 @@ export function mirror(host, page) {
     const view = host.state(index);
     if (view) show(view);
   });
-  window.addEventListener("pagehide", host.subscribe(show));
+  window.addEventListener("pagehide", host.subscribe(show, window));
   if (line && window.Reveal && Reveal.on) {
     Reveal.on("slidechanged", () => {
       const index = currentIndex();

@@ -4,6 +4,10 @@
 
 const FEED_SLICE = 16384; // characters of the stream parsed in one task
 
+/* The body could not be read to its end: the connection broke, or was aborted
+   (the browser's error is its cause). What onEvent throws is not one of these. */
+export class StreamFailed extends Error {}
+
 /* feed(chunk) for chunks in the order they came; onEvent(name, data) per event. */
 export function eventParser(onEvent) {
   let buffer = "";
@@ -48,13 +52,20 @@ function nextTask() {
 
 /* Every event of a response body, to its end; a last event without its blank
    line is dispatched too. A large read is parsed a slice per task, so that
-   frames (and a click on Stop) get their turn in between. */
+   frames (and a click on Stop) get their turn in between. A failed read rejects
+   with StreamFailed; an exception of onEvent rejects as it was thrown. */
 export async function readEvents(body, onEvent) {
   const feed = eventParser(onEvent);
   const reader = body.getReader();
   const decoder = new TextDecoder();
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk;
+    try {
+      chunk = await reader.read();
+    } catch (error) {
+      throw new StreamFailed(String(error), { cause: error });
+    }
+    const { done, value } = chunk;
     if (done) break;
     const text = decoder.decode(value, { stream: true });
     for (let start = 0; start < text.length; start += FEED_SLICE) {

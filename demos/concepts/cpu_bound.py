@@ -28,24 +28,25 @@ CHUNK_SIZE = 4_000_000
 
 
 # region slide
-
-
 def sum_of_squares(n: int) -> int:
     return sum(i * i for i in range(n))
+
+
+def on_pool(pool_type: Callable[[int], Executor]) -> None:
+    with pool_type(CHUNKS) as pool:  # threads, or processes
+        list(pool.map(sum_of_squares, [CHUNK_SIZE] * CHUNKS))
+
+
+async def square_task(n: int) -> int:
+    return sum_of_squares(n)  # never awaits: no switch
+
+
+# endregion
 
 
 def sequential() -> None:
     for _ in range(CHUNKS):
         sum_of_squares(CHUNK_SIZE)
-
-
-def on_pool(pool_type: Callable[[int], Executor]) -> None:
-    with pool_type(CHUNKS) as pool:
-        list(pool.map(sum_of_squares, [CHUNK_SIZE] * CHUNKS))
-
-
-async def square_task(n: int) -> int:
-    return sum_of_squares(n)  # never awaits: the loop cannot switch tasks
 
 
 async def gather_tasks() -> None:
@@ -54,9 +55,6 @@ async def gather_tasks() -> None:
 
 def as_asyncio_tasks() -> None:
     asyncio.run(gather_tasks())
-
-
-# endregion
 
 
 def cpu_seconds() -> float:

@@ -1,9 +1,12 @@
-"""await and asyncio.run: the coroutine finally runs, 3 s later.
+"""Forgetting await, then await and asyncio.run: the coroutine runs, 3 s later.
 
-``await`` waits for the coroutine's result (a ``str`` this time, not a
-coroutine object), and ``asyncio.run`` runs ``main()`` on a new event loop;
+``main()`` first calls ``something_async()`` without ``await``: that gives a
+coroutine object, printed, and never run; Python writes "RuntimeWarning:
+coroutine 'something_async' was never awaited" on stderr as the object goes.
+Then it awaits the same call: ``await`` waits for the coroutine's result (a
+``str`` this time), and ``asyncio.run`` runs ``main()`` on a new event loop;
 when ``main()`` returns, it cancels any task still pending and closes the
-loop. Look for the message after about 3 s.
+loop. Look at the object, the warning, then the message after about 3 s.
 """
 
 # region slide
@@ -11,16 +14,13 @@ import asyncio
 
 
 async def something_async() -> str:
-    # Wait 3 seconds
-    await asyncio.sleep(3)
-
+    await asyncio.sleep(3)  # wait 3 seconds
     return "Now we're cooking with fire!"
 
 
 async def main() -> None:
-    result = await something_async()
-
-    print(result)
+    print(something_async())  # forgot await: a coroutine object
+    print(await something_async())  # awaited: its result
 
 
 if __name__ == "__main__":

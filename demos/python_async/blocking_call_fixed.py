@@ -27,6 +27,7 @@ async def main() -> None:
         fetch("first"), fetch("second"), fetch("third")
     )
     elapsed = time.perf_counter() - start
+    # headline: asyncio.sleep: it took
     print(f"asyncio.sleep: it took {elapsed:.3f} seconds")
     print(result)
     start = time.perf_counter()
@@ -37,6 +38,7 @@ async def main() -> None:
     )
     # endregion
     elapsed = time.perf_counter() - start
+    # headline: asyncio.to_thread: it took
     print(f"\nasyncio.to_thread: it took {elapsed:.3f} seconds")
     print(result)
 

@@ -2,28 +2,26 @@
 
 Calling ``something_async()`` runs none of its body: it returns a coroutine
 object, which runs only when awaited (unlike a JavaScript promise, which is
-under way already). Look at the object's repr, then at its methods:
+under way already). Look at the object's repr, then at its public attributes:
 ``send``, ``throw`` and ``close`` show its generator heritage, though since
 Python 3.5 a native coroutine is a type of its own.
 """
 
+
 # region slide
-from pprint import pprint
-
-
 async def something_async() -> str:
     return "I'm not really async!"
 
 
 def main() -> None:
     coroutine = something_async()
-
     print(f"{coroutine}\n")
-    pprint(dir(coroutine), compact=True)
-    # Never awaited on purpose; closing it keeps Python from warning.  # OMIT
-    coroutine.close()  # OMIT
+    print(*(name for name in dir(coroutine) if name[0] != "_"))
+    coroutine.close()  # never awaited: closed, so no warning
+
+
+# endregion
 
 
 if __name__ == "__main__":
     main()
-# endregion

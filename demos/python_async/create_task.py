@@ -28,6 +28,7 @@ async def main() -> None:
     print("main awaits both")
     print(await coroutine)  # starts only now
     print(await task)  # finished meanwhile
+    # headline: It took
     print(f"It took {time.perf_counter() - start:.1f} seconds")
 
 

@@ -1,36 +1,33 @@
-"""asyncio.gather: three waits at once, about 1 s.
+"""Awaits in a row, then asyncio.gather: about 3 s, then about 1 s.
 
-``gather`` schedules all three coroutines on the event loop and waits for
-them together: gather wraps each in a Task, their sleeps overlap, and the
-total is the longest one, not the sum. me_first, me_second and me_third are
-the coroutines of sequential_awaits.py. Look at "It took 1.0... seconds",
-then at the results, in order.
+Each of me_first, me_second and me_third (sequential_awaits.py) sleeps a second.
+Awaited one after another, each waits for the one before: about 3 s, no
+faster than synchronous code. ``gather`` wraps each coroutine in a Task, so
+all three are under way at once and their sleeps overlap: the total is the
+longest one, not the sum. Look at "One by one: 3.0 s", then "It took
+1.0... seconds", then the results, in the order given.
 """
 
 import asyncio
 import time
 
-# The three coroutines of the slide before, sequential_awaits.py
+# The three coroutines of the backup slide, sequential_awaits.py
 from demos.python_async.sequential_awaits import me_first, me_second, me_third
 
 
 # region slide
 async def main() -> None:
     start = time.perf_counter()
+    for coroutine in (me_first(), me_second(), me_third()):
+        print(await coroutine)  # one after another
+    print(f"One by one: {time.perf_counter() - start:.1f} s\n")
 
-    # Init all coroutines
-    first_coroutine = me_first()
-    second_coroutine = me_second()
-    third_coroutine = me_third()
-
-    # Schedule all coroutines to run concurrently and wait on all to return
-    result = await asyncio.gather(
-        first_coroutine, second_coroutine, third_coroutine
-    )
-
+    start = time.perf_counter()
+    coroutines = [me_first(), me_second(), me_third()]
+    result = await asyncio.gather(*coroutines)  # all under way
     elapsed = time.perf_counter() - start
-    print(f"It took {elapsed:.3f} seconds to complete all operations\n")
-
+    # headline: It took
+    print(f"It took {elapsed:.3f} seconds, gathered")
     print(result)
 
 

@@ -30,6 +30,7 @@ async def main() -> None:
     second_result = await me_second()
     third_result = await me_third()
     elapsed = time.perf_counter() - start
+    # headline: It took
     print(f"It took {elapsed:.3f} seconds to complete all operations\n")
     print(first_result, second_result, third_result, sep="\n")
 

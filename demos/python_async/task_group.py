@@ -25,15 +25,15 @@ async def main() -> None:
     async with asyncio.TaskGroup() as group:
         first = group.create_task(wait_and_say(1, "I'm first!"))
         second = group.create_task(wait_and_say(1, "Then me!"))
-    print([first.result(), second.result()])  # both done: the block waited
-
+    print([first.result(), second.result()])  # the block waited
     try:
         async with asyncio.TaskGroup() as group:
             slow = group.create_task(wait_and_say(5, "done"))
             group.create_task(fail_after(0.1))
     except* ValueError as errors:
+        # headline: TaskGroup raised
         print(f"TaskGroup raised: {errors.exceptions[0]!r}")
-        print(f"the slow sibling was cancelled: {slow.cancelled()}")
+        print(f"slow sibling cancelled: {slow.cancelled()}")
 
 
 # endregion

@@ -21,22 +21,18 @@ async def main() -> None:
     engine = create_async_engine(
         "mysql+aiomysql://root:example@localhost/exampledb"
     )
+    # region slide
     session_maker = async_sessionmaker(engine)
 
-    # region slide
     async with session_maker() as session:
-        todos = await session.scalars(select(Todo).order_by(Todo.id).limit(3))
+        first_three = select(Todo).order_by(Todo.id).limit(3)
+        for todo in await session.scalars(first_three):
+            where = f"id {todo.id} and priority {todo.priority}"
+            print(f"A todo with {where}: {todo.title}")
 
-        for todo in todos:
-            where = f"A todo with id {todo.id} and priority {todo.priority}"
-            print(f"{where}: {todo.title}")
-
-        print()
-
-        number_of_todos = await session.scalar(
-            select(func.count()).select_from(Todo)
-        )
-        print(f"There are {number_of_todos} todo entities in the database")
+        count = select(func.count()).select_from(Todo)
+        number = await session.scalar(count)
+        print(f"\nThere are {number} todo entities in the database")
     # endregion
 
     await engine.dispose()

@@ -32,8 +32,9 @@ async def main() -> None:
         print(f"todo {todo.id}: {todo.title}")
         try:
             print(todo.steps)  # a lazy load: needs I/O, not awaited
-        except SQLAlchemyError as error:  # MissingGreenlet, perhaps wrapped
+        except SQLAlchemyError as error:  # MissingGreenlet
             error = getattr(error, "orig", error)
+            # headline: MissingGreenlet
             print(f"{type(error).__name__}: {error}")
     # endregion
 

@@ -23,18 +23,7 @@ SYNC_URL = "mysql+pymysql://root:example@localhost/exampledb"
 ASYNC_URL = "mysql+aiomysql://root:example@localhost/exampledb"
 
 
-# region slide
 NAP = text("SELECT SLEEP(:s)")  # the server waits; so do we
-
-
-def sync_nap(engine: Engine, s: float) -> None:
-    with engine.connect() as conn:  # from the pool, then back
-        conn.execute(NAP, {"s": s})
-
-
-async def async_nap(engine: AsyncEngine, s: float) -> None:
-    async with engine.connect() as conn:  # one per task
-        await conn.execute(NAP, {"s": s})
 
 
 def one_by_one(engine: Engine, n: int, s: float) -> None:
@@ -47,8 +36,20 @@ def on_threads(engine: Engine, n: int, s: float) -> None:
         list(pool.map(sync_nap, [engine] * n, [s] * n))
 
 
-async def gathered(engine: AsyncEngine, n: int, s: float) -> None:
-    await asyncio.gather(*(async_nap(engine, s) for _ in range(n)))
+# region slide
+def sync_nap(engine: Engine, s: float) -> None:
+    with engine.connect() as conn:  # from the pool, then back
+        conn.execute(NAP, {"s": s})
+
+
+async def async_nap(engine: AsyncEngine, s: float) -> None:
+    async with engine.connect() as conn:  # one each
+        await conn.execute(NAP, {"s": s})
+
+
+async def tasks(engine: AsyncEngine, n: int, s: float) -> None:
+    naps = [async_nap(engine, s) for _ in range(n)]
+    await asyncio.gather(*naps)
 
 
 # endregion
@@ -72,31 +73,36 @@ async def time_gathered(n: int, seconds: float) -> float:
     """Seconds for n SLEEP(seconds) gathered on an async engine."""
     engine = create_async_engine(ASYNC_URL, pool_size=n, max_overflow=0)
     try:
-        await gathered(engine, n, 0)  # warm: open all n connections
+        await tasks(engine, n, 0)  # warm: open all n connections
         start = time.perf_counter()
-        await gathered(engine, n, seconds)
+        await tasks(engine, n, seconds)
         return time.perf_counter() - start
     finally:
         await engine.dispose()
 
 
+def way(label: str) -> None:
+    """A row's name, printed before its wait: the room sees which way is running."""
+    print(f"{label:<18}", end="", flush=True)
+
+
 def show(elapsed: float, alone: float) -> None:
-    """A time, and how many times longer one by one took than it."""
+    """The row's time, and how many times longer one by one took than it."""
     print(f"{elapsed:>6.2f} s {alone / elapsed:>6.1f}")
 
 
 def main(n: int = 10, seconds: float = 0.3) -> None:
-    # Narrow lines, each way named before its wait: on the slide the output is a
-    # column beside the code, and the room sees which way is running.
-    print(f"N = {n} queries,\nSELECT SLEEP({seconds})\n")
-    print("one by one, sync")
+    # One row per way, a table at the code's size under the code on the slide.
+    print(f"N = {n} queries of SELECT SLEEP({seconds})")
+    way("one by one, sync")
     alone = time_sync(n, seconds, threads=False)
     show(alone, alone)
-    print("N threads, sync")
+    way("N threads, sync")
     show(time_sync(n, seconds, threads=True), alone)
-    print("gather, async")
+    # headline: gather, async
+    way("gather, async")
     show(asyncio.run(time_gathered(n, seconds)), alone)
-    print("\nlast column:\none by one / this")
+    print("last column: one by one / this")
 
 
 if __name__ == "__main__":

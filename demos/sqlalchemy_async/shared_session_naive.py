@@ -10,6 +10,7 @@ database", the old title both times, and no error raised.
 """
 
 import asyncio
+from asyncio import Event
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import (
@@ -25,7 +26,7 @@ create_async_engine = redirected(create_async_engine)  # OMIT
 
 
 # region slide
-async def rename(session: AsyncSession, sent: asyncio.Event) -> None:
+async def rename(session: AsyncSession, sent: Event) -> None:
     todo = await session.get_one(Todo, 1)
     todo.title = "Renamed by task 1"
     await session.flush()  # UPDATE sent, in the one transaction
@@ -34,18 +35,20 @@ async def rename(session: AsyncSession, sent: asyncio.Event) -> None:
     await session.commit()
 
 
-async def give_up(session: AsyncSession, sent: asyncio.Event) -> None:
+async def give_up(session: AsyncSession, sent: Event) -> None:
     await sent.wait()
     await session.rollback()  # meant for task 2's own work
 
 
+# endregion
+
+
 async def story(engine: AsyncEngine, pool: str) -> None:
     async with AsyncSession(engine) as session:  # shared by both tasks
-        sent = asyncio.Event()
+        sent = Event()
         await asyncio.gather(rename(session, sent), give_up(session, sent))
         title = await session.scalar(select(Todo.title).where(Todo.id == 1))
     print(f"{pool} pool: no error; in the database: {title!r}")
-    # endregion
 
 
 async def main() -> None:

@@ -26,7 +26,6 @@ def main() -> None:
         echo=False,
     )
 
-    # Test connection
     with mysql_engine.connect() as connection:
         print(connection)
         print(connection.execute(text("SELECT 1")).scalar_one())

@@ -16,24 +16,22 @@ create_engine = redirected(create_engine)  # OMIT
 
 
 def main() -> None:
-    # region slide
     mysql_engine = create_engine(
         "mysql+pymysql://root:example@localhost/exampledb"
     )
-    # Generate sessions, which manage persistence for ORM-mapped objects
+    # region slide
+    # Sessions manage persistence for ORM-mapped objects
     session_maker = sessionmaker(bind=mysql_engine)
 
     with session_maker() as session:
-        # Select 3 entities
-        todos = session.scalars(select(Todo).order_by(Todo.id).limit(3))
-        for todo in todos:
-            where = f"A todo with id {todo.id} and priority {todo.priority}"
-            print(f"{where}: {todo.title}")
+        first_three = select(Todo).order_by(Todo.id).limit(3)
+        for todo in session.scalars(first_three):
+            where = f"id {todo.id} and priority {todo.priority}"
+            print(f"A todo with {where}: {todo.title}")
 
-        # Find the total number of entities in the DB
         count = select(func.count()).select_from(Todo)
-        number_of_todos = session.scalar(count)
-        print(f"\nThere are {number_of_todos} todo entities in the database")
+        number = session.scalar(count)
+        print(f"\nThere are {number} todo entities in the database")
     # endregion
     mysql_engine.dispose()
 

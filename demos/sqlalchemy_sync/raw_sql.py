@@ -28,7 +28,7 @@ def main() -> None:
     # region slide
     sql_statement = "SELECT * FROM todo ORDER BY id LIMIT 3"
 
-    # Execute SQL and print results; "with" gives the connection back
+    # Run it, print the rows; "with" gives the connection back
     with mysql_engine.begin() as connection:
         results = connection.execute(text(sql_statement)).fetchall()
 

@@ -7,11 +7,10 @@ is deprecated since 2.0) with typed ``Mapped[...]`` attributes, which
 columns, their types, and which may be NULL.
 """
 
-# region slide
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
-# Create an object mapping to the database schema
+# region slide
 class Base(DeclarativeBase):
     pass
 

@@ -7,15 +7,15 @@ node_modules, so nothing is fetched from the network while presenting.
 """
 
 import shutil
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from demos import catalog
-from demos.catalog import Demo
-from runner.deck import budgets, identity, pacing, readme, recordings
+from runner.deck import budgets, catalog, identity, pacing, plan, recordings
+from runner.deck.demo import Demo
 from runner.deck.notebook import notebook, write
-from runner.deck.slides import Deck, DeckError, Location, read, section_files
-from runner.settings import PROJECT_ROOT, Settings, get_settings
+from runner.deck.slides import Deck, DeckError, Location, check_code_size, read, section_files
+from runner.settings import PROJECT_ROOT, Settings, get_settings, writable_build_dir
 
 __all__ = ["DeckError", "build"]
 
@@ -48,24 +48,29 @@ def build(
 
     ``demos`` are the demos the slides must show, each exactly once; links to
     anything else fail the build. Without them, the demos are the modules under
-    ``demos_dir`` the slides link to, and the table in its README.md is rewritten.
-    ``record`` runs them all first and keeps their output in the deck; otherwise
-    outputs recorded earlier are reused for every demo whose file has not changed since.
-    The slides of demos without a recording reserve room for what ``demos_dir``'s budget
-    file says each prints (runner.deck.budgets); ``keep_budgets`` with ``record`` rewrites
-    it (`talk build --record`; a test's recordings leave the repository's file alone).
+    ``demos_dir`` the slides link to. ``record`` runs them all first and keeps their
+    output in the deck; otherwise outputs recorded earlier are reused for every demo
+    whose file has not changed since. The slides of demos without a recording reserve
+    room for what ``demos_dir``'s budget file says each prints (runner.deck.budgets).
 
-    Raises DeckError (``file:line: sentence``) for any mistake in the slides.
+    The build reads its inputs and writes only under the build folder, with one
+    exception asked for by name: ``keep_budgets`` with ``record`` rewrites the budget
+    file (`talk build --record`; a test's recordings leave the repository's file
+    alone). The table of demos/README.md is `talk readme`'s.
+
+    Raises DeckError (``file:line: sentence``) for any mistake in the slides, and
+    UnusableBuildDir (one line) for a build folder that cannot be written.
     """
     settings = settings or get_settings()
     target = build_dir or settings.build_dir
-    discovered = demos is None
-    demos = catalog.discover(slides_dir, demos_dir) if demos is None else demos
+    if demos is None:
+        found = catalog.read(slides_dir, demos_dir)
+        if found.problems:  # the build is strict; only a marked demo's slide says its own
+            raise found.problems[0]
+        demos = found.demos
     deck = read(section_files(slides_dir), demos, assets_dir)
-    if discovered:
-        readme.update(demos_dir / "README.md", demos)
     _check_reveal()
-    target.mkdir(parents=True, exist_ok=True)
+    writable_build_dir(target)
     kept = recordings.load(target)
     if record:
         made = recordings.record(_shown(deck), settings)
@@ -74,15 +79,16 @@ def build(
         if keep_budgets:
             budgets.update(demos_dir / budgets.FILE_NAME, made)
     valid = {d.id: r for d in demos if (r := recordings.current(kept, d)) is not None}
-    pace = pacing.pace(deck, valid)
-    pacing.check(pace, identity.slot(slides_dir), slides_dir)
-    nb = notebook(
-        deck,
-        valid,
-        identity.load(slides_dir),
-        pace.total_s,
-        budgets.load(demos_dir / budgets.FILE_NAME),
-    )
+    kept_budgets = budgets.load(demos_dir / budgets.FILE_NAME)
+    printed = pacing.lines_printed(kept_budgets)
+    model = plan.paced_model(deck, valid, printed, slides_dir)
+    pace = pacing.pace(deck, valid, printed, model)
+    talk_slot = identity.slot(slides_dir)
+    if talk_slot.minutes is not None:
+        check_code_size(deck.cells)
+    pacing.check(pace, talk_slot, slides_dir)
+    talk = identity.load(slides_dir)
+    nb = notebook(deck, valid, talk, pace.total_s, kept_budgets)
     write(nb, str(target / "talk.ipynb"))
 
     from runner.deck.exporter import exporter  # nbconvert takes a third of a second to import
@@ -94,6 +100,8 @@ def build(
     highlight = "\n".join(resources["inlining"]["css"])
     (target / "highlight.css").write_text(highlight, encoding="utf-8")
     _copy_files(deck, assets_dir, target)
+    if note := talk.note():
+        print(note, file=sys.stderr)
     return index
 
 

@@ -5,6 +5,10 @@ lines ending in ``# OMIT`` never reach a slide, and ``# region name`` /
 ``# endregion`` mark the lines a link with ``#name`` shows; the markers themselves
 are dropped too. On a slide, where every line costs room, a run of blank lines
 shows as one.
+
+A demo may name its headline, the output line its slide is about, on a line of its
+own: ``# headline: It took``. The deck emphasises the output lines that start with
+that text; the marker line itself never reaches a slide.
 """
 
 import difflib
@@ -14,6 +18,7 @@ import textwrap
 _REGION = re.compile(r"^\s*#\s*region\s+(?P<name>\S+)\s*$")
 _ENDREGION = re.compile(r"^\s*#\s*endregion\b")
 _BLANK_RUN = re.compile(r"\n(?:[ \t]*\n){2,}")
+_HEADLINE = re.compile(r"^\s*#\s*headline:\s?(?P<text>.*?)\s*$")
 
 
 def _omitted(line: str) -> bool:
@@ -51,6 +56,12 @@ def regions(source: str) -> list[str]:
     """The region names a demo defines, in file order."""
     names = (_REGION.match(line) for line in source.splitlines())
     return [match["name"] for match in names if match]
+
+
+def headlines(source: str) -> list[str]:
+    """The starts of the output lines a demo marks as its headline, in file order."""
+    marks = (_HEADLINE.match(line) for line in source.splitlines())
+    return [match["text"] for match in marks if match and match["text"]]
 
 
 def excerpt(source: str, region: str | None = None) -> str | None:
@@ -159,6 +170,8 @@ def _shown(lines: list[str], region: str | None) -> list[int] | None:
             continue
         if _ENDREGION.match(line):
             depth = max(depth - 1, 0)
+            continue
+        if _HEADLINE.match(line):
             continue
         if (region is None or depth) and not _omitted(line):
             shown.append(index)

@@ -1,4 +1,4 @@
-"""`talk pdf`: the deck as a handout, build/talk.pdf, printed by headless Chromium.
+"""`talk pdf`: the deck as a handout, build/talk.pdf, printed by a headless Chromium.
 
 reveal.js's print view (``?print-pdf``) lays the deck out one page per slide; with
 ``pdfSeparateFragments=false`` the steps of a slide are flattened onto its page (every
@@ -13,7 +13,7 @@ injects, which a Content-Security-Policy without inline styles blocks.
 
 from pathlib import Path
 
-from benchmarks.browser import CHROMIUM, CHROMIUM_FLAGS
+from runner.deck.browser import CHROMIUM_FLAGS, chromium
 from runner.deck.preview import serving
 
 PDF_NAME = "talk.pdf"
@@ -39,10 +39,11 @@ def write(build_dir: Path, *, notes: bool = False) -> Path:
     """Print the built deck in ``build_dir`` to ``build_dir/talk.pdf`` and return its path."""
     from playwright.sync_api import sync_playwright  # only `talk pdf` needs a browser
 
+    executable = chromium()  # before anything starts: a missing browser is one line
     target = build_dir / PDF_NAME
     query = _PRINT_QUERY + ("&showNotes=separate-page" if notes else "")
     with serving(build_dir) as url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        browser = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_FLAGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 720})
             page.goto(url + query)

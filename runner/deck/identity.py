@@ -28,8 +28,26 @@ class Identity:
         """The repository as a link, when it is one (a placeholder is not)."""
         return self.repository if self.repository.startswith("https://") else None
 
-    def as_metadata(self) -> dict[str, str | None]:
-        return {**asdict(self), "repository_url": self.repository_url}
+    @property
+    def placeholders(self) -> list[str]:
+        """The fields still in [brackets]: the slides leave them out rather than show them."""
+        return [f.name for f in fields(self) if _placeholder(getattr(self, f.name))]
+
+    def note(self) -> str | None:
+        """One line saying which fields are left to fill in, or None when none is."""
+        if not self.placeholders:
+            return None
+        return (
+            f"note: {FILE_NAME} still has placeholders ({', '.join(self.placeholders)}): "
+            "the title and closing slides leave them out until they are filled in"
+        )
+
+    def as_metadata(self) -> dict[str, object]:
+        return {
+            **asdict(self),
+            "repository_url": self.repository_url,
+            "placeholders": self.placeholders,
+        }
 
 
 @dataclass(frozen=True)
@@ -85,6 +103,10 @@ def _read(slides_dir: Path) -> tuple[Path, dict[str, Any]]:
         return path, tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise DeckError(Location(path, 1), f"not valid TOML: {error}") from None
+
+
+def _placeholder(value: str) -> bool:
+    return value.strip().startswith("[") and value.strip().endswith("]")
 
 
 def _positive(value: object) -> bool:

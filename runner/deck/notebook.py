@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import nbformat
 from nbformat import NotebookNode, from_dict
 
+from runner.deck import excerpts
 from runner.deck.budgets import Budgets
 from runner.deck.identity import Identity
 from runner.deck.recordings import Recording
@@ -96,6 +97,7 @@ def _cell(
             "region": cell.demo.region,
             "needs_database": demo.needs_database,
             "steps": list(cell.demo.steps),
+            "headlines": excerpts.headlines(demo.path.read_text(encoding="utf-8")),
         },
     }
     recording = recordings.get(demo.id)

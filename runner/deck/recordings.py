@@ -19,12 +19,11 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from demos.catalog import Demo
 from runner.database import server_name
-from runner.execution import processes
+from runner.deck.demo import Demo
 from runner.execution.direct import run_to_end
 from runner.execution.events import portable
-from runner.execution.runs import Limits
+from runner.execution.spec import run_spec
 from runner.settings import PROJECT_ROOT, Settings, get_settings
 
 CACHE_NAME = "recordings.json"
@@ -106,7 +105,7 @@ def record(demos: Sequence[Demo], settings: Settings | None = None) -> dict[str,
 
 
 async def _record_all(demos: Sequence[Demo], settings: Settings) -> dict[str, Recording]:
-    """Every demo's recording, in the order given.
+    """Every demo's recording, in the order given; none of a demo marked as unable to run.
 
     Demos run side by side, the database demos too: they only read the seeded tables
     (create-tables finds them there). Demos that print a timing, or write rows others
@@ -119,23 +118,28 @@ async def _record_all(demos: Sequence[Demo], settings: Settings) -> dict[str, Re
         async with slots:
             results[demo.id] = await _run(demo, settings)
 
-    await asyncio.gather(*(side_by_side(d) for d in demos if not d.runs_alone))
-    for demo in (d for d in demos if d.runs_alone):
+    runnable = [demo for demo in demos if demo.problem is None]  # marked: its slide says why
+    together = [asyncio.ensure_future(side_by_side(d)) for d in runnable if not d.runs_alone]
+    try:
+        await asyncio.gather(*together)
+    except BaseException:
+        # One recording failed: end the others here, not in asyncio.run's shutdown,
+        # which cancels every task at once, those still starting a process included.
+        for task in together:
+            task.cancel()
+        await asyncio.gather(*together, return_exceptions=True)
+        raise
+    for demo in (d for d in runnable if d.runs_alone):
         results[demo.id] = await _run(demo, settings)
-    return {demo.id: results[demo.id] for demo in demos}
+    return {demo.id: results[demo.id] for demo in runnable}
 
 
 async def _run(demo: Demo, settings: Settings) -> Recording:
     sha = fingerprint(demo)
     started = datetime.now(UTC).isoformat(timespec="seconds")
     streams: list[tuple[str, str]] = []
-    env = processes.child_environment(settings.database_url)
-    env["PYTHONPATH"] = os.pathsep.join(_import_roots(demo))
     end = await run_to_end(
-        demo.module,
-        limits=Limits(settings.run_timeout_s, settings.output_cap_bytes),
-        env=env,
-        cwd=PROJECT_ROOT,
+        run_spec(demo.module, settings, import_path=[_import_root(demo)]),
         on_output=lambda output: streams.append(
             (output.stream, portable(output.text, PROJECT_ROOT))
         ),
@@ -156,8 +160,6 @@ def _merged(streams: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return merged
 
 
-def _import_roots(demo: Demo) -> list[str]:
-    """Where the demo's top package lives, ahead of any PYTHONPATH already set."""
-    root = demo.path.resolve().parents[demo.module.count(".")]
-    existing = os.environ.get("PYTHONPATH", "")
-    return [str(root), *filter(None, existing.split(os.pathsep))]
+def _import_root(demo: Demo) -> str:
+    """Where the demo's top package lives (a toy deck's may be anywhere)."""
+    return str(demo.path.resolve().parents[demo.module.count(".")])

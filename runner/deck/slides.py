@@ -1,7 +1,7 @@
 """The slide Markdown of slides/README.md: its grammar, and the sections read into cells.
 
 The grammar (fences, demo links, which files are sections) lives here only: the
-catalog (demos/catalog.py) reads the links with ``demo_links`` and the build
+catalog (runner/deck/catalog.py) reads the links with ``demo_links`` and the build
 reads whole sections with ``read``. Each file is a section; its lines become
 markdown, code and notes cells, each with the reveal.js slide type it opens. A
 line that is only a link to a demo becomes a code cell holding the demo's code,
@@ -11,34 +11,17 @@ so slides include demos by reference, never by copy.
 from __future__ import annotations
 
 import difflib
-import os
 import re
+import textwrap
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from runner.deck.demo import Demo
 from runner.deck.excerpts import excerpt, misplaced_omit, regions, unclosed_region
-
-if TYPE_CHECKING:  # the catalog reads its links with this module's grammar
-    from demos.catalog import Demo
-
-
-class DeckError(Exception):
-    """A mistake in the slides, a demo or the catalog, named as ``file:line: sentence``."""
-
-    def __init__(self, location: Location, message: str) -> None:
-        super().__init__(f"{location}: {message}")
-        self.location = location
-
-
-@dataclass(frozen=True)
-class Location:
-    path: Path
-    line: int
-
-    def __str__(self) -> str:
-        return f"{_shown(self.path)}:{self.line}"
+from runner.deck.problems import DeckError as DeckError
+from runner.deck.problems import Location as Location
+from runner.deck.problems import read_text
 
 
 @dataclass(frozen=True)
@@ -80,14 +63,19 @@ class Deck:
 APPENDIX_DIR = "appendix"  # slides/appendix/NN-topic.md: backup slides after the closing one
 # A demo link alone on its line, optionally followed by the steps to highlight.
 LINK_LINE = re.compile(r"^\[[^\]]*\]\((?P<target>[^)\s]+)\)(?:\s*\{(?P<steps>[^}]*)\})?$")
-_INLINE_LINK = re.compile(r"\[[^\]]*\]\((?P<target>[^)\s]+)\)")
+# A link's text holds no bracket and its target no bracket or parenthesis: each try
+# then stops at the next one, so a line is read in linear time (a line of 200,000
+# "[" took 26 s when the text could run to the line's end from every "[").
+_INLINE_LINK = re.compile(r"\[[^\[\]]*\]\((?P<target>[^()\[\]\s]+)\)")
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})")
 
 
 def section_files(slides_dir: Path) -> list[Path]:
-    """The section files in talk order: every Markdown file but the README, then the appendix."""
-    files = sorted(p for p in slides_dir.glob("*.md") if p.name.lower() != "readme.md")
+    """The section files in talk order: every Markdown file but the README and the claims
+    ledger (slides/claims.md, about the slides), then the appendix."""
+    not_slides = ("readme.md", "claims.md")
+    files = sorted(p for p in slides_dir.glob("*.md") if p.name.lower() not in not_slides)
     if not files:
         raise DeckError(Location(slides_dir, 0), "there are no slide files (NN-topic.md) here")
     return files + sorted((slides_dir / APPENDIX_DIR).glob("*.md"))
@@ -144,7 +132,7 @@ def _demo_link(line: str, at: Location) -> re.Match[str] | None:
 def demo_links(path: Path) -> Iterator[tuple[int, re.Match[str]]]:
     """(line number, LINK_LINE match) of each demo link in a section, as ``read`` finds them."""
     fences = _Fences()
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(read_text(path).splitlines(), start=1):
         if not fences.inside(line) and (link := _demo_link(line, Location(path, number))):
             yield number, link
 
@@ -161,12 +149,12 @@ _MINUTES = re.compile(r"^<!--\s*minutes:.*-->$")
 _FRAGMENT = re.compile(r"^<!--\s*fragment\s*-->$")
 _NOTE = re.compile(r"^Note:\s?")
 _STEP_RANGE = re.compile(r"^(?P<first>\d+)(?:-(?P<last>\d+))?$")
-_PICTURE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<target>[^)\s]+)\)")
+_PICTURE = re.compile(r"!\[(?P<alt>[^\[\]]*)\]\((?P<target>[^()\[\]\s]+)\)")  # as _INLINE_LINK
 
 
 def read(slide_files: Iterable[Path], demos: Sequence[Demo], assets_dir: Path) -> Deck:
     """The cells of all sections in order, checked to show each of ``demos`` exactly once."""
-    by_path = {demo.path.resolve(): demo for demo in demos}
+    by_path = dict(_by_path(demos))
     deck = Deck(cells=[])
     for path in slide_files:
         _Section(path, by_path, assets_dir, deck).read()
@@ -189,7 +177,7 @@ class _Section:
         self.fences = _Fences()
 
     def read(self) -> None:
-        lines = self.path.read_text(encoding="utf-8").splitlines()
+        lines = read_text(self.path).splitlines()
         if not lines or not _TITLE.match(lines[0]):
             raise DeckError(self._at(1), "a section file must start with a '# Title' line")
         self._add(1, lines[0])
@@ -279,7 +267,11 @@ class _Section:
         demo = self.by_path.get(path)
         if demo is None:
             raise DeckError(where, f"{file_part} is not a demo: demo modules live under demos/")
-        source = path.read_text(encoding="utf-8")
+        if demo.problem is not None:  # one bad demo: its slide says why, the deck builds
+            why = _cannot_run(demo.problem)
+            self._emit(Cell("code", self._code_slide_type(), why, where, DemoLink(demo, None, why)))
+            return
+        source = read_text(path)
         if (line := misplaced_omit(source)) is not None:
             raise DeckError(
                 Location(path, line),
@@ -296,12 +288,15 @@ class _Section:
                 f"{file_part} has no region {region!r} (its regions: {known})"
                 + suggestion(region, regions(source)),
             )
+        shown = DemoLink(demo, region or None, code, _steps(steps, code, where))
+        self._emit(Cell("code", self._code_slide_type(), code, where, shown))
+
+    def _code_slide_type(self) -> str:
         slide_type = self.next_type
         if self.mode == "fragment":
             slide_type = "fragment" if slide_type == "-" else slide_type
             self.mode = "text"
-        shown = DemoLink(demo, region or None, code, _steps(steps, code, where))
-        self._emit(Cell("code", slide_type, code, where, shown))
+        return slide_type
 
     def _picture_url(self, number: int) -> Callable[[re.Match[str]], str]:
         """Check a picture exists and give its URL in the built deck."""
@@ -330,6 +325,21 @@ class _Section:
         return Location(self.path, line)
 
 
+def _by_path(demos: Sequence[Demo]) -> Iterator[tuple[Path, Demo]]:
+    """Each demo by its file; a link to a missing file has none (its slide names it)."""
+    for demo in demos:
+        try:
+            yield demo.path.resolve(), demo
+        except LookupError:
+            continue
+
+
+def _cannot_run(problem: str) -> str:
+    """A marked demo's slide: its problem, as comment lines that fit a core code slide."""
+    lines = textwrap.wrap(f"cannot run: {problem}", MAX_CODE_COLUMNS - 2, break_on_hyphens=False)
+    return "\n".join(f"# {line}" for line in lines[:MAX_CODE_LINES])
+
+
 def _steps(markers: str | None, code: str, where: Location) -> tuple[str, ...]:
     """The ``{2|4-5|all}`` after a demo link: which lines each click highlights.
 
@@ -355,6 +365,34 @@ def _steps(markers: str | None, code: str, where: Location) -> tuple[str, ...]:
     return tuple(steps)
 
 
+# What a core code slide may show: the grid every layout gives 12 lines of 64
+# characters at a projector's type size (24 px code on a 1280x720 window).
+MAX_CODE_LINES = 12
+MAX_CODE_COLUMNS = 64
+
+
+def check_code_size(cells: list[Cell]) -> None:
+    """A core code slide shows at most MAX_CODE_LINES lines of MAX_CODE_COLUMNS characters.
+
+    Asked of a talk given in a slot (slides/talk.toml), which is projected: the
+    appendix's slides are for questions, read up close; the core's are read from
+    the back row, so a longer one fails the build naming its demo and what to cut.
+    """
+    for cell in cells:
+        if cell.demo is None or cell.in_appendix:
+            continue
+        lines = cell.demo.code.splitlines()
+        widest = max(lines, key=len, default="")
+        if len(lines) > MAX_CODE_LINES or len(widest) > MAX_CODE_COLUMNS:
+            raise DeckError(
+                cell.location,
+                f"demo {cell.demo.demo.id!r} shows {len(lines)} lines, the longest "
+                f"{len(widest)} characters; a core code slide shows at most "
+                f"{MAX_CODE_LINES} lines of {MAX_CODE_COLUMNS}: show a region, hide "
+                "lines with '# OMIT', or move the slide to slides/appendix/",
+            )
+
+
 def _check_coverage(cells: list[Cell], demos: Sequence[Demo]) -> None:
     shown: dict[str, Location] = {}
     for cell in cells:
@@ -371,9 +409,3 @@ def _check_coverage(cells: list[Cell], demos: Sequence[Demo]) -> None:
     for demo in demos:
         if demo.id not in shown:
             raise DeckError(Location(demo.path, 1), f"demo {demo.id!r} is shown by no slide")
-
-
-def _shown(path: Path) -> str:
-    """A path as short as it can be said: relative to the working directory when inside it."""
-    relative = os.path.relpath(path)
-    return str(path) if relative.startswith("..") else relative

@@ -15,7 +15,15 @@ and service tests that way on every push.
 * memory_limit: ``RLIMIT_DATA`` is enforced for mmap as well as brk (Linux; macOS
   accepts the call and ignores it).
 * process_limit: ``RLIMIT_NPROC``, bounded from the system's task count in
-  ``/proc/loadavg`` (Linux).
+  ``/proc/loadavg`` (Linux); in a user namespace of the run's own, it counts the
+  run's processes alone.
+* pid_namespace: each demo is the init of a PID namespace of its own, so the kernel
+  ends everything it started when it ends (Linux, where this user may create one:
+  root, or anyone where unprivileged user namespaces are allowed). Tried once in a
+  throwaway child (:mod:`runner.execution.namespaces`).
+* landlock: a demo writes only to its run's folder, the SQLite database's folder and
+  a few devices, and (ABI 6+) cannot signal outside its run
+  (:mod:`runner.execution.landlock`; Linux 5.13+, where the kernel enables it).
 """
 
 import contextlib
@@ -27,8 +35,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from runner.execution import landlock, namespaces
+
 SIMULATE_MISSING = "TALK_SIMULATE_MISSING"
-FACILITIES = ("posix", "proc", "prctl", "memory_limit", "process_limit")
+FACILITIES = (
+    "posix",
+    "proc",
+    "prctl",
+    "memory_limit",
+    "process_limit",
+    "pid_namespace",
+    "landlock",
+)
 _PR_GET_CHILD_SUBREAPER = 37
 
 
@@ -41,6 +59,24 @@ class Capabilities:
     process_limit: bool
     system: str
     simulated_missing: tuple[str, ...] = ()
+    # unshare(2) flags that give a run its PID namespace here; 0 where none do.
+    pid_namespace_flags: int = 0
+    # The kernel's Landlock ABI; 0 where it has none.
+    landlock_abi: int = 0
+
+    @property
+    def landlock(self) -> bool:
+        return self.landlock_abi > 0
+
+    @property
+    def pid_namespace(self) -> bool:
+        """Whether each demo is the init of a PID namespace of its own."""
+        return self.pid_namespace_flags != 0
+
+    @property
+    def user_namespace(self) -> bool:
+        """Whether that namespace comes with a user namespace of the run's own."""
+        return bool(self.pid_namespace_flags & namespaces.CLONE_NEWUSER)
 
     @property
     def subreaper(self) -> bool:
@@ -52,14 +88,29 @@ class Capabilities:
         """The one line `talk doctor` prints."""
         if not self.posix:
             return f"none: the runner needs macOS, Linux or WSL 2 ({self._where})"
-        kind = "per-run subreaper" if self.subreaper else "process group only"
+        kind = (
+            "PID namespace per run"
+            if self.pid_namespace
+            else "per-run subreaper"
+            if self.subreaper
+            else "process group only"
+        )
+        layers = ["process group"]
+        if self.subreaper:
+            layers.append("subreaper")
+        if self.pid_namespace:
+            users = " (own user namespace)" if self.user_namespace else ""
+            layers.append(f"PID namespace{users}")
+        if self.landlock:
+            scoped = " and signals" if self.landlock_abi >= landlock.SIGNAL_SCOPE_ABI else ""
+            layers.append(f"Landlock ABI {self.landlock_abi} (writes{scoped})")
         limits = [
             name
             for name, offered in (("memory", self.memory_limit), ("processes", self.process_limit))
             if offered
         ]
-        limited = f", limits: {' and '.join(limits)}" if limits else ", no memory or process limit"
-        return f"{kind} ({self._where}){limited}"
+        limited = f"; limits: {' and '.join(limits)}" if limits else "; no memory or process limit"
+        return f"{kind} ({self._where}); in force: {', '.join(layers)}{limited}"
 
     @property
     def _where(self) -> str:
@@ -83,6 +134,7 @@ def detect() -> Capabilities:
     posix = "posix" not in missing and _has_posix()
     linux = sys.platform.startswith("linux")
     proc = posix and "proc" not in missing and Path("/proc/self/stat").exists()
+    pid_namespace = posix and "pid_namespace" not in missing and linux and proc
     return Capabilities(
         posix=posix,
         proc=proc,
@@ -91,6 +143,8 @@ def detect() -> Capabilities:
         process_limit=posix and "process_limit" not in missing and linux and proc,
         system=_system_name(),
         simulated_missing=missing,
+        pid_namespace_flags=namespaces.pid_namespace_flags() if pid_namespace else 0,
+        landlock_abi=landlock.abi_version() if posix and "landlock" not in missing and linux else 0,
     )
 
 

@@ -3,7 +3,9 @@
 These are the events the web service streams to a slide (docs/wire.md is that
 contract) and that `talk run` and `talk build --record` print or keep. Output is
 cut into lines as the slide shows them: CR, LF and CRLF each end a line, and a line
-ends in "\\n"; bytes that are not UTF-8 become U+FFFD.
+ends in "\\n"; bytes that are not UTF-8 become U+FFFD. One piece of output holds
+whole lines, as many as arrived together (a run gathers them into frames,
+:mod:`runner.execution.runs`), or the unfinished end of one.
 An unfinished line is sent as it is once it passes 64 Ki characters, so it counts
 against the output cap as it arrives.
 """
@@ -52,22 +54,26 @@ class LineBuffer:
     def has_partial(self) -> bool:
         return bool(self._pending)
 
-    def feed(self, data: bytes) -> list[str]:
-        """The lines completed by data, each ending in "\\n", then the unfinished one if
-        it has grown past MAX_PARTIAL_CHARS (without a newline)."""
+    def feed(self, data: bytes) -> str:
+        """The lines completed by data as one text, each ending in "\\n", then the
+        unfinished one if it has grown past MAX_PARTIAL_CHARS (without a newline).
+
+        One text, not a list: a chunk of 65,536 empty lines costs two string slices
+        here, not 65,536 objects.
+        """
         text = self._decoder.decode(data)
         if not text:
-            return []
+            return ""
         # A CR at the end of the last chunk already ended its line; if this chunk
         # starts with the LF of that CRLF, it must not end another.
         if self._after_cr and text.startswith("\n"):
             text = text[1:]
         self._after_cr = text.endswith("\r")
         text = self._pending + text.replace("\r\n", "\n").replace("\r", "\n")
-        *lines, self._pending = text.split("\n")
-        completed = [line + "\n" for line in lines]
+        end = text.rfind("\n") + 1
+        completed, self._pending = text[:end], text[end:]
         if len(self._pending) >= MAX_PARTIAL_CHARS:
-            completed.append(self.take_partial())
+            completed += self.take_partial()
         return completed
 
     def take_partial(self, *, final: bool = False) -> str:

@@ -34,13 +34,14 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from runner.execution.forkserver_process import MAX_MESSAGE
 from runner.execution.processes import DemoProcess, Lifeline
+from runner.execution.spec import RunSpec
 
 _log = logging.getLogger("uvicorn.error")
 
@@ -107,15 +108,20 @@ class ForkServer:
     def pid(self) -> int | None:
         return None if self._process is None else self._process.pid
 
-    async def launch(self, module: str, *, env: Mapping[str, str], cwd: Path) -> DemoProcess:
-        """Fork a run of ``module``; the contract of :func:`runner.execution.processes.launch`."""
+    async def launch(self, spec: RunSpec) -> DemoProcess:
+        """Fork the run: a :class:`runner.execution.launchers.Launcher`, like a new interpreter."""
         if not self.running:
             await self._restart()
         assert self._sock is not None
         run_id = next(self._run_ids)
         (out_r, out_w), (err_r, err_w), (life_r, life_w) = os.pipe(), os.pipe(), os.pipe()
         launch = self._launches[run_id] = _Launch(Lifeline(life_w))
-        request = {"run": run_id, "module": module, "env": dict(env), "cwd": str(cwd)}
+        request = {
+            "run": run_id,
+            "module": spec.module,
+            "env": dict(spec.env),
+            "cwd": str(spec.cwd),
+        }
         try:
             socket.send_fds(self._sock, [json.dumps(request).encode()], [out_w, err_w, life_r])
             pid = await launch.pid

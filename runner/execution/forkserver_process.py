@@ -15,9 +15,11 @@ import selectors
 import signal
 import socket
 import sys
+import tempfile
+from pathlib import Path
 from typing import Any
 
-from runner.execution import supervisor
+from runner.execution import capabilities, supervisor
 
 MAX_MESSAGE = 1 << 20
 # Imported once in the server so that no run pays for them.
@@ -99,7 +101,7 @@ def _report_exits(control: socket.socket, runs: dict[int, int]) -> None:
             control.send(json.dumps({"run": run, "exited": code}).encode())
 
 
-def _become_demo(request: dict[str, Any]) -> None:
+def _become_demo(request: dict[str, Any], run_folder: Path) -> None:
     """Turn this fork into what ``python -u -m module`` would have started, and run it."""
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
@@ -118,13 +120,15 @@ def _become_demo(request: dict[str, Any]) -> None:
         write_through=True,
     )
     # Exactly what `python -m` calls: the module runs in the (empty) __main__ module.
-    supervisor.run_module(request["module"])
+    supervisor.run_module(request["module"], run_folder)
 
 
 def main() -> None:
     control = socket.socket(fileno=int(sys.argv[1]))
     for name in _WARM_MODULES:
         __import__(name)
+    capabilities.detect()  # once, here: every run forked from us inherits the answer
+    tempfile.gettempdir()  # which it finds by writing a file: once, here, too
     control.send(json.dumps({"ready": True}).encode())
     try:
         request, lifeline = _serve(control)
@@ -132,4 +136,4 @@ def main() -> None:
         raise SystemExit(0) from None
     # Only a forked child gets here: it supervises the run, and the demo it forks
     # exits as one, through the interpreter's own shutdown (atexit, thread joins, flushes).
-    supervisor.supervise(lifeline, lambda: _become_demo(request))
+    supervisor.supervise(lifeline, lambda run_folder: _become_demo(request, run_folder))

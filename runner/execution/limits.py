@@ -6,11 +6,20 @@ the demo starts. A demo that hits one gets the error Python raises for it:
 
 * memory: ``RLIMIT_DATA`` of MEMORY_LIMIT_BYTES. An allocation past it raises
   ``MemoryError``; the run then ends with one line saying so (see
-  :mod:`runner.execution.supervisor`), not a traceback.
-* processes: ``RLIMIT_NPROC`` of PROCESS_HEADROOM above the tasks the system has
-  when the run starts. A fork past it raises ``BlockingIOError`` (EAGAIN). The limit
-  counts the user's processes, so it bounds a fork loop rather than measuring one;
-  root is exempt, as the kernel exempts it.
+  :mod:`runner.execution.supervisor`), not a traceback. ``RLIMIT_DATA`` does not
+  count shared mappings (``mmap.mmap(-1, n)`` is one), so ``RLIMIT_AS`` bounds the
+  whole address space too, at ADDRESS_SPACE_LIMIT_BYTES (room for a thread's
+  stack and malloc arena, 72 MiB of address space each, beside the data); a
+  mapping past it raises ``OSError`` (ENOMEM), and ends the run in one line too.
+  Both are per process: the processes of a run together are not bounded, which
+  only a cgroup could do (none is delegated to the runner: docs/platforms.md).
+* processes: ``RLIMIT_NPROC``. A fork past it raises ``BlockingIOError`` (EAGAIN).
+  The kernel counts a user's processes per user namespace: in a run's own (an
+  unprivileged user's PID namespace, :mod:`runner.execution.namespaces`) it counts
+  the run's alone, and the limit is PROCESS_HEADROOM. Elsewhere it counts every
+  process of the user, so the limit is PROCESS_HEADROOM above the tasks the whole
+  system has when the run starts: it bounds a fork loop rather than measuring one.
+  Root is exempt, as the kernel exempts it.
 """
 
 import contextlib
@@ -20,14 +29,19 @@ from pathlib import Path
 from runner.execution.capabilities import Capabilities
 
 MEMORY_LIMIT_BYTES = 1024 * 1024 * 1024
+ADDRESS_SPACE_LIMIT_BYTES = 4 * MEMORY_LIMIT_BYTES
 PROCESS_HEADROOM = 256
 
 
-def apply_to_this_process(capabilities: Capabilities) -> None:
-    """Set this run's limits; each one the system lacks is skipped."""
+def apply_to_this_process(capabilities: Capabilities, *, own_users: bool = False) -> None:
+    """Set this run's limits; each one the system lacks is skipped. own_users: this
+    process is in a user namespace of the run's own."""
     if capabilities.memory_limit:
         _lower(resource.RLIMIT_DATA, MEMORY_LIMIT_BYTES)
-    if capabilities.process_limit and (tasks := _system_tasks()) is not None:
+        _lower(resource.RLIMIT_AS, ADDRESS_SPACE_LIMIT_BYTES)
+    if own_users:
+        _lower(resource.RLIMIT_NPROC, PROCESS_HEADROOM)
+    elif capabilities.process_limit and (tasks := _system_tasks()) is not None:
         _lower(resource.RLIMIT_NPROC, tasks + PROCESS_HEADROOM)
 
 

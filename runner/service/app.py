@@ -2,21 +2,22 @@
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import overload
 
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
-from demos import catalog
-from demos.catalog import Demo
+from runner.deck import catalog
+from runner.deck.demo import Demo
 from runner.execution.forkserver import ForkServer
 from runner.execution.runs import RunPool
+from runner.service import audience_routes, editing, rehearsal_routes, routes
 from runner.service import authoring as authoring_routes
-from runner.service import editing, routes
+from runner.service.audience_routes import Audience
 from runner.service.authoring import Authoring
+from runner.service.demo_source import DemoSource
 from runner.service.health import HealthCheck
 from runner.service.policy import BrowserPolicy
 from runner.service.routes import RunnerState
@@ -34,30 +35,32 @@ def create_app(
     fork_server: bool = True,
     hosts: Sequence[str] = (),
     authoring: Authoring | None = None,
+    audience: Audience | None = None,
+    slides_dir: Path = catalog.SLIDES_DIR,
 ) -> FastAPI:
     """The runner for these settings, running only these demos.
 
     demos is a list, or a function giving the list; by default the catalog's, read
-    as the slides have them at each request, so a demo linked from a slide a moment
-    ago runs without a restart.
+    as the slides have them at each request (on a worker thread: runner.service.
+    demo_source), so a demo linked from a slide a moment ago runs without a restart.
 
     deck_dir, when given, is served at / (the built deck); without it only the API exists.
     fork_server starts runs as forks of a warm interpreter (about 5 ms to the first line
     instead of about 400 ms); without it, or if it fails to start, each run is a new
-    ``python -u -m`` process. hosts are names besides loopback that requests may carry
-    as Host: the address `talk serve --host` binds, as its printed URL writes it.
-    authoring turns on `talk serve --watch` and `--edit`.
+    interpreter (runner.execution.launchers.WarmFirst). hosts are names besides
+    loopback that requests may carry as Host: the address `talk serve --host` binds,
+    as its printed URL writes it.
+    authoring turns on `talk serve --watch` and `--edit`; audience, `--audience`: the
+    presenter's position and runs go to the room's follow stream. slides_dir is where
+    the speaker view's rehearsals are saved (its rehearsals/ folder).
     """
     settings = settings or get_settings()
-    if callable(demos):
-        demos = _LiveDemos(demos)
-    find = _finder(demos)
     state = RunnerState(
         settings,
-        demos,
-        find,
+        DemoSource(demos),
         RunPool(settings.max_concurrent_runs),
-        HealthCheck(settings.database_url),
+        HealthCheck(settings.database),
+        follow=audience.hub if audience is not None else None,
     )
 
     @asynccontextmanager
@@ -65,7 +68,7 @@ def create_app(
         if authoring is not None and authoring.edit_token is not None:
             editing.remove_stale_folders()  # left by a runner killed mid-run
         if fork_server:
-            state.fork_server = await _start_fork_server()
+            state.launcher.fork_server = await _start_fork_server()
         watching = None
         if authoring is not None and authoring.watcher is not None:
             watching = asyncio.create_task(authoring.watcher.run())
@@ -76,8 +79,8 @@ def create_app(
                 watching.cancel()
             # Leave no demo behind when the server stops, even one still streaming.
             await state.pool.stop_all()
-            if state.fork_server is not None:
-                await state.fork_server.close()
+            if state.launcher.fork_server is not None:
+                await state.launcher.fork_server.close()
 
     app = FastAPI(
         title="Talk runner",
@@ -90,11 +93,16 @@ def create_app(
     )
     app.state.runner = state
     app.include_router(routes.router)
-    path_limits = []
+    app.include_router(rehearsal_routes.router)
+    app.state.slides_dir = slides_dir
+    path_limits = [(rehearsal_routes.PATH, rehearsal_routes.MAX_BYTES)]
     # Always asked by the deck (assets/authoring.js, editor.js): both modes are off unless
     # `talk serve --watch` or `--edit` turns them on, and saying so is not an error.
     app.include_router(authoring_routes.router, include_in_schema=authoring is not None)
     app.state.authoring = authoring or Authoring()
+    # Always asked by the deck (assets/audience/presenter.js); off unless --audience.
+    app.include_router(audience_routes.router, include_in_schema=audience is not None)
+    app.state.audience = audience
     if authoring is not None and authoring.edit_token is not None:
         app.include_router(editing.session_router)
         app.include_router(editing.router)
@@ -104,35 +112,6 @@ def create_app(
     app.add_middleware(RequestGuard, hosts=hosts, path_limits=path_limits)
     app.add_middleware(BrowserPolicy, deck_dir=deck_dir)
     return app
-
-
-class _LiveDemos(Sequence[Demo]):
-    """The demos as ``current()`` gives them at each use."""
-
-    def __init__(self, current: Callable[[], Sequence[Demo]]) -> None:
-        self._current = current
-
-    @overload
-    def __getitem__(self, index: int) -> Demo: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Demo]: ...
-    def __getitem__(self, index: int | slice) -> Demo | Sequence[Demo]:
-        return self._current()[index]
-
-    def __len__(self) -> int:
-        return len(self._current())
-
-    def __iter__(self) -> Iterator[Demo]:
-        return iter(self._current())
-
-
-def _finder(demos: Sequence[Demo]) -> Callable[[str], Demo | None]:
-    """Look an id up among the demos (as they are at the moment of asking)."""
-
-    def find(demo_id: str) -> Demo | None:
-        return next((demo for demo in demos if demo.id == demo_id), None)
-
-    return find
 
 
 async def _start_fork_server() -> ForkServer | None:

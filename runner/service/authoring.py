@@ -8,7 +8,8 @@ open deck reloads on its slide after a rebuild, or shows what broke it.
 
 import hmac
 import secrets
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Annotated
 
@@ -18,6 +19,10 @@ from pydantic import BaseModel
 
 from runner.service.watch import DeckWatcher
 
+# An edit session no edited run has used for this long has ended: a laptop left open
+# (or asleep) with the deck's tab does not keep running code on request.
+EDIT_IDLE_S = 30 * 60
+
 
 @dataclass
 class Authoring:
@@ -26,13 +31,17 @@ class Authoring:
     The edit token is the one `talk serve --edit` prints in its URL. It is good for
     one exchange, which the deck makes on its first load, for the session token that
     edited runs then carry: the printed URL, in the browser's history or reloaded, holds
-    a dead token.
+    a dead token. The session ends after EDIT_IDLE_S without an edited run, and with
+    the runner (it lives in this object only): a new one needs a new `talk serve --edit`.
+    clock is the wall clock, which counts the time a laptop sleeps, as idle time is.
     """
 
     watcher: DeckWatcher | None = None
     edit_token: str | None = None
+    clock: Callable[[], float] = time.time
     _exchanged: bool = field(default=False, init=False)
     _session: str | None = field(default=None, init=False)
+    _used_at: float = field(default=0.0, init=False)
 
     def exchange(self, given: str) -> str | None:
         """The session token for the printed token, the first time only; else None."""
@@ -40,11 +49,20 @@ class Authoring:
             return None
         self._exchanged = True
         self._session = secrets.token_urlsafe(32)
+        self._used_at = self.clock()
         return self._session
 
     def admits(self, session: str) -> bool:
-        """Whether session is the token the exchange gave (compared in constant time)."""
-        return self._session is not None and _same(session, self._session)
+        """Whether session is the token the exchange gave (compared in constant time),
+        in use within EDIT_IDLE_S; admitting it counts as use."""
+        if self._session is None or not _same(session, self._session):
+            return False
+        now = self.clock()
+        if now - self._used_at > EDIT_IDLE_S:
+            self._session = None  # ended for good: the printed token was used already
+            return False
+        self._used_at = now
+        return True
 
 
 def _same(given: str, expected: str) -> bool:

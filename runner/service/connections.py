@@ -6,11 +6,13 @@ fetches under many host names), and a local process can open them half-sent. So:
 
 * the soft open-file limit is raised to the hard one at start
   (:func:`runner.execution.limits.raise_open_file_limit`);
-* a connection has HEADER_TIMEOUT_S to send a request's headers, counted from its
-  start or from its last response (uvicorn itself times out only an idle keep-alive);
-* at most MAX_WAITING connections may be waiting to send a request at once; a new one
-  past that closes the one that has waited longest, so a flood of silent connections
-  costs a few dozen descriptors and a fresh request still gets in;
+* a connection has REQUEST_TIMEOUT_S to send a whole request, headers and body,
+  counted from its start or from its last response (uvicorn itself times out only an
+  idle keep-alive, and nothing times a body); past it, it is dropped;
+* at most MAX_WAITING connections may be waiting to send a request, or the rest of
+  its body, at once; a new one past that closes the one that has waited longest, so a
+  flood of silent or half-sent connections costs a few dozen descriptors and never
+  the places the deck and its health poll need: a fresh request still gets in;
 * the listening socket's BACKLOG is also how many connections asyncio accepts in one
   go before any of them is seen (uvicorn's default, 2048, would take every descriptor
   at once, and asyncio logs a traceback per failed accept);
@@ -28,7 +30,7 @@ import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.server import ServerState
 
-HEADER_TIMEOUT_S = 10.0
+REQUEST_TIMEOUT_S = 10.0
 MAX_WAITING = 64
 MAX_CONNECTIONS = 128
 BACKLOG = 32
@@ -49,12 +51,19 @@ def uvicorn_options() -> dict[str, Any]:
     }
 
 
+# The states of the client's side while its request is not all in: before its
+# headers, and between its headers and the end of its body.
+_RECEIVING = (h11.IDLE, h11.SEND_BODY)
+
+
 class BoundedH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol, with the header timeout and the bound on waiting connections."""
+    """uvicorn's h11 protocol, with the request timeout and the bound on waiting connections."""
+
+    max_waiting = MAX_WAITING
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._header_timer: asyncio.TimerHandle | None = None
+        self._request_timer: asyncio.TimerHandle | None = None
         self._waiting = _waiting_by_server.setdefault(self.server_state, OrderedDict())
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
@@ -63,12 +72,12 @@ class BoundedH11Protocol(H11Protocol):
 
     def data_received(self, data: bytes) -> None:
         super().data_received(data)
-        if self.conn.their_state is not h11.IDLE:  # a request's headers are in
+        if self.conn.their_state not in _RECEIVING:  # a whole request is in
             self._stop_waiting()
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
-        if not self.transport.is_closing() and self.conn.their_state is h11.IDLE:
+        if not self.transport.is_closing() and self.conn.their_state in _RECEIVING:
             self._start_waiting()
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -78,16 +87,16 @@ class BoundedH11Protocol(H11Protocol):
     def _start_waiting(self) -> None:
         self._stop_waiting()
         self._waiting[self] = None
-        self._header_timer = self.loop.call_later(HEADER_TIMEOUT_S, self._drop)
-        while len(self._waiting) > MAX_WAITING:
+        self._request_timer = self.loop.call_later(REQUEST_TIMEOUT_S, self._drop)
+        while len(self._waiting) > self.max_waiting:
             oldest = next(iter(self._waiting))
             oldest._drop()
 
     def _stop_waiting(self) -> None:
         self._waiting.pop(self, None)
-        if self._header_timer is not None:
-            self._header_timer.cancel()
-            self._header_timer = None
+        if self._request_timer is not None:
+            self._request_timer.cancel()
+            self._request_timer = None
 
     def _drop(self) -> None:
         self._stop_waiting()

@@ -27,11 +27,10 @@ from fastapi import APIRouter, Depends, Header, HTTPException
 from pydantic import BaseModel
 
 from runner.deck.excerpts import splice
-from runner.execution import processes
-from runner.service.authoring import AuthoringState
+from runner.execution.spec import RunSpec, run_spec
+from runner.service.authoring import EDIT_IDLE_S, AuthoringState
 from runner.service.routes import State, find_demo, start_run
 from runner.service.stream import RunStreamResponse
-from runner.settings import PROJECT_ROOT
 
 PATH = re.compile(r"/api/demos/[^/]+/edited-run")
 MAX_CODE_BYTES = 64 * 1024
@@ -56,7 +55,9 @@ def check_token(
         raise HTTPException(
             403,
             "refused: an edited run needs the session of the deck opened with the URL "
-            "`talk serve --edit` printed (that URL works once)",
+            f"`talk serve --edit` printed (that URL works once; a session ends after "
+            f"{EDIT_IDLE_S // 60} min without an edited run, and when the runner "
+            "restarts: restart `talk serve --edit` for a new URL)",
         )
 
 
@@ -80,7 +81,7 @@ async def open_session(
 @router.post("/demos/{demo_id}/edited-run", response_class=RunStreamResponse)
 async def run_edited(demo_id: str, edit: Edit, state: State) -> RunStreamResponse:
     """Run the demo with the slide's code replaced by the edit, streamed like any run."""
-    demo = find_demo(state, demo_id)
+    demo = await find_demo(state, demo_id)
     try:
         edit.code.encode("utf-8")
     except UnicodeEncodeError as error:
@@ -92,20 +93,18 @@ async def run_edited(demo_id: str, edit: Edit, state: State) -> RunStreamRespons
         raise HTTPException(409, f"demo {demo_id!r} no longer has region {demo.region!r}")
     folder: Path | None = None
 
-    async def launch() -> processes.DemoProcess:
+    def prepare() -> RunSpec:
         nonlocal folder
         folder = Path(tempfile.mkdtemp(prefix=f"{_FOLDER_PREFIX}{os.getpid()}-"))
         (folder / f"{_MODULE}.py").write_text(source, encoding="utf-8")
-        env = processes.child_environment(state.settings.database_url)
         # The folder first, then the project (cwd), so the edit's imports resolve as the demo's.
-        env["PYTHONPATH"] = str(folder)
-        return await processes.launch(_MODULE, env=env, cwd=PROJECT_ROOT)
+        return run_spec(_MODULE, state.settings, import_path=[str(folder)])
 
     def remove_folder() -> None:
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
 
-    return await start_run(state, launch, after=remove_folder)
+    return await start_run(state, prepare, after=remove_folder)
 
 
 def remove_stale_folders(root: Path | None = None) -> list[Path]:

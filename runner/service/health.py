@@ -7,10 +7,9 @@ cost one probe at most per interval and never stall the event loop.
 """
 
 import asyncio
-import os
 import time
 
-from demos.connection import FALLBACK_VAR, describe, driver_url
+from demos.connection import DatabaseChoice, describe, driver_url
 from runner import database
 from runner.database import Health
 
@@ -21,10 +20,10 @@ CACHE_S = 1.5
 class HealthCheck:
     """The latest database health, refreshed by at most one probe at a time."""
 
-    def __init__(self, talk_url: str) -> None:
-        self._url = driver_url(talk_url, asynchronous=False)
-        # Set by runner.fallback before the app is made; the deck's indicator explains it.
-        self.fallback = os.environ.get(FALLBACK_VAR) or None
+    def __init__(self, database: DatabaseChoice) -> None:
+        self._url = driver_url(database.url, asynchronous=False)
+        # Why the talk fell back to SQLite, if it did: the deck's indicator explains it.
+        self.fallback = database.fallback
         self._latest: Health | None = None
         self._checked_at = 0.0
         self._probing: asyncio.Task[Health] | None = None

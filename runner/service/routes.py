@@ -2,21 +2,23 @@
 
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel
 
-from demos.catalog import Demo
+from runner.deck.demo import Demo
 from runner.deck.slides import suggestion
-from runner.execution import processes
-from runner.execution.forkserver import ForkServer, ForkServerError
-from runner.execution.runs import Limits, Run, RunPool
+from runner.execution.launchers import WarmFirst
+from runner.execution.runs import Run, RunPool
+from runner.execution.spec import RunSpec, run_spec
+from runner.service.audience import FollowHub, RunRelay
+from runner.service.demo_source import DemoSource
 from runner.service.health import HealthCheck
 from runner.service.stream import STREAM_MARGIN_S, RunStreamResponse
-from runner.settings import PROJECT_ROOT, Settings
+from runner.settings import Settings
 
 _log = logging.getLogger("uvicorn.error")
 
@@ -26,21 +28,13 @@ class RunnerState:
     """What the routes share: settings, the demos that may run, the runs, the health check."""
 
     settings: Settings
-    demos: Sequence[Demo]
-    find: Callable[[str], Demo | None]
+    demos: DemoSource
     pool: RunPool
     health: HealthCheck
-    fork_server: ForkServer | None = None
-
-    async def launch(self, demo: Demo) -> processes.DemoProcess:
-        """Fork the run off the warm fork server; start a plain interpreter if it fails."""
-        env = processes.child_environment(self.settings.database_url)
-        if self.fork_server is not None:
-            try:
-                return await self.fork_server.launch(demo.module, env=env, cwd=PROJECT_ROOT)
-            except ForkServerError as error:
-                _log.warning("%s; this run starts a new interpreter", error)
-        return await processes.launch(demo.module, env=env, cwd=PROJECT_ROOT)
+    # The fork server once the app has started it (create_app's lifespan), else none.
+    launcher: WarmFirst = field(default_factory=WarmFirst)
+    # `talk serve --audience`: the presenter's runs are followed by the room.
+    follow: FollowHub | None = None
 
 
 class DatabaseHealth(BaseModel):
@@ -62,6 +56,8 @@ class DemoInfo(BaseModel):
     title: str
     module: str
     needs_database: bool
+    # Why it cannot run (``file:line: sentence``); a run of it is refused with 409.
+    problem: str | None = None
 
 
 class Problem(BaseModel):
@@ -84,6 +80,7 @@ _RUN_STREAM_DOC: dict[int | str, dict[str, Any]] = {
             (400, "The Host header is not a loopback name (DNS rebinding)"),
             (403, "A cross-site request"),
             (404, "No demo with this id"),
+            (409, "The demo cannot run: its file does not parse, is not UTF-8 or is missing"),
             (413, "A request body too large"),
             (429, "Too many demos running at once"),
         ]
@@ -120,8 +117,14 @@ async def health(state: State) -> HealthReport:
 async def list_demos(state: State) -> list[DemoInfo]:
     """The demos in talk order: the only ids that run."""
     return [
-        DemoInfo(id=d.id, title=d.title, module=d.module, needs_database=d.needs_database)
-        for d in state.demos
+        DemoInfo(
+            id=d.id,
+            title=d.title,
+            module=d.module,
+            needs_database=d.needs_database,
+            problem=d.problem,
+        )
+        for d in await state.demos.all()
     ]
 
 
@@ -133,27 +136,33 @@ async def list_demos(state: State) -> list[DemoInfo]:
 )
 async def run_demo(demo_id: str, state: State) -> RunStreamResponse:
     """Run the demo in a fresh process and stream its output while it runs."""
-    demo = find_demo(state, demo_id)
-    return await start_run(state, lambda: state.launch(demo))
+    demo = await find_demo(state, demo_id)
+    return await start_run(state, lambda: run_spec(demo.module, state.settings), followed=demo.id)
 
 
-def find_demo(state: RunnerState, demo_id: str) -> Demo:
+async def find_demo(state: RunnerState, demo_id: str) -> Demo:
     """The demo with this id, or a 404 that suggests the nearest one."""
-    demo = state.find(demo_id)
+    demo = await state.demos.find(demo_id)
     if demo is None:
-        near = suggestion(demo_id, (d.id for d in state.demos))
+        near = suggestion(demo_id, (d.id for d in await state.demos.all()))
         raise HTTPException(404, f"no demo {demo_id[:80]!r}{near}; GET /api/demos lists them")
+    if demo.problem is not None:
+        raise HTTPException(409, f"cannot run {demo.id}: {demo.problem}")
     return demo
 
 
 async def start_run(
     state: RunnerState,
-    launch: Callable[[], Awaitable[processes.DemoProcess]],
+    prepare: Callable[[], RunSpec],
     *,
     after: Callable[[], None] = lambda: None,
+    followed: str | None = None,
 ) -> RunStreamResponse:
-    """The one way a run starts (a demo's, or an edited one): a place in the pool, the
-    launch, the stream; the place is freed and ``after`` called however it ends."""
+    """How the API starts a run (a demo's, or an edited one): a place in the pool, the
+    run prepared and launched, the stream; the place is freed and ``after`` called
+    however it ends.
+
+    A run of the demo ``followed`` is also streamed to the audience, when it follows."""
     settings = state.settings
     if not state.pool.reserve():
         raise HTTPException(
@@ -162,25 +171,28 @@ async def start_run(
             "most at once; stop one, then run this again",
         )
     run: Run | None = None
+    relay: RunRelay | None = None
 
     async def finish() -> None:
         try:
             await state.pool.finish(run)
         finally:
+            if relay is not None:
+                relay.end()
             after()
 
     try:
         started = time.monotonic()
-        process = await launch()
-        run = Run(
-            process,
-            started=started,
-            limits=Limits(settings.run_timeout_s, settings.output_cap_bytes),
-        )
+        spec = prepare()
+        run = Run(await state.launcher.launch(spec), started=started, limits=spec.limits)
         state.pool.add(run)
+        if state.follow is not None and followed is not None:
+            relay = RunRelay(state.follow, followed)
     except BaseException:
         await finish()
         raise
     return RunStreamResponse(
-        run, on_close=finish, deadline_s=settings.run_timeout_s + STREAM_MARGIN_S
+        relay.tee(run) if relay is not None else run,
+        on_close=finish,
+        deadline_s=settings.run_timeout_s + STREAM_MARGIN_S,
     )

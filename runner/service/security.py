@@ -10,8 +10,9 @@ The runner executes code, so every request passes this gate before any route run
 * a request that can change something (any method but GET, HEAD and OPTIONS) must
   come from the runner's own pages: an ``Origin`` other than this runner's, or
   ``Sec-Fetch-Site: cross-site``, is refused. With neither header (curl) it passes;
-* a request body is at most a few bytes (no route reads one but an edited run's,
-  which has a limit of its own), so a larger one is refused before it is read in full.
+* a request body is at most a few bytes (no route reads one but an edited run's and a
+  saved rehearsal's, which have limits of their own), so a larger one is refused
+  before it is read in full.
 
 A refused request closes its connection (``Connection: close``): a page cannot
 hold a descriptor with it. The runner speaks HTTP only: any other kind of ASGI
@@ -95,7 +96,10 @@ class RequestGuard:
             await _refuse(send, *refusal)
             return
         if scope["method"] not in _SAFE_METHODS:
-            body = await _read_body(receive, self._limit(scope))
+            try:
+                body = await _read_body(receive, self._limit(scope))
+            except _ClientGone:  # dropped before its body was in: nothing runs
+                return
             if body is None:
                 await _refuse(send, *self._too_large(scope))
                 return
@@ -130,13 +134,17 @@ def _cross_site(headers: Headers, host: str) -> str | None:
     return None
 
 
+class _ClientGone(Exception):
+    """The connection ended before the request's body was all in."""
+
+
 async def _read_body(receive: Receive, limit: int) -> bytes | None:
     """The whole body, or None once it grows past limit (chunked bodies declare no size)."""
     body = b""
     while True:
         message = await receive()
         if message["type"] != "http.request":
-            return body
+            raise _ClientGone
         body += bytes(message.get("body", b""))
         if len(body) > limit:
             return None

@@ -2,49 +2,51 @@
 
 import asyncio
 import contextlib
-import os
 import secrets
 import sys
 import webbrowser
 
 import uvicorn
 
-from demos.connection import FALLBACK_VAR, REMEDY, configured_server, driver_url
+from demos.connection import REMEDY, DatabaseChoice, configured_server, driver_url
 from runner import database
 from runner.deck import sources
 from runner.deck.slides import DeckError
 from runner.execution.limits import raise_open_file_limit
-from runner.service import connections
+from runner.service import audience_server, connections
 from runner.service.app import create_app
 from runner.service.authoring import Authoring
 from runner.service.security import is_loopback, loopback_host
 from runner.service.watch import DeckWatcher
-from runner.settings import get_settings
+from runner.settings import Settings
 
 # Ctrl-C waits this long for open streams; then they are cancelled, which stops their demos.
 SHUTDOWN_GRACE_S = 2
 
 
 def serve(
+    settings: Settings,
     host: str = "127.0.0.1",
     port: int = 8000,
     open_browser: bool = True,
     watch: bool = False,
     edit: bool = False,
+    audience_at: tuple[str, int] | None = None,
 ) -> int:
     """Serve the deck at / and the API at /api until interrupted; returns the exit status.
 
     watch rebuilds the deck whenever a slide or demo is saved, and open decks follow.
     edit lets the deck run edited code, for whoever opens the URL with its token.
+    audience_at, a host and port, opens the read-only audience listener there.
+    settings carry the database `talk` chose.
     """
-    settings = get_settings()
     index = settings.build_dir / "index.html"
     if sources.is_stale(index):
         from runner.deck import builder
 
         print(f"building the deck into {index} ...", file=sys.stderr, flush=True)
         try:
-            builder.build()
+            builder.build(settings=settings)
         except DeckError:
             if not (watch and index.exists()):
                 raise
@@ -59,8 +61,15 @@ def serve(
     authoring = None
     if watch or edit:
         authoring = Authoring(watcher=_watcher() if watch else None, edit_token=token)
+    listener = None
+    if audience_at is not None:
+        listener = audience_server.prepare(*audience_at, deck_dir=settings.build_dir)
     app = create_app(
-        settings=settings, deck_dir=settings.build_dir, hosts=hosts, authoring=authoring
+        settings=settings,
+        deck_dir=settings.build_dir,
+        hosts=hosts,
+        authoring=authoring,
+        audience=listener.audience if listener is not None else None,
     )
     raise_open_file_limit()
     config = uvicorn.Config(
@@ -72,15 +81,17 @@ def serve(
         **connections.uvicorn_options(),
     )
     server = uvicorn.Server(config)
-    print(_preflight(url, settings.database_url), file=sys.stderr, flush=True)
+    print(_preflight(url, settings.database), file=sys.stderr, flush=True)
     if token is not None:
         # In the fragment: the browser keeps it to itself (never sent, not even as Referer).
         url = f"{url}#edit={token}"
         print(f"edit and rerun on the slide: open {url}", file=sys.stderr, flush=True)
+    if listener is not None:
+        audience_server.announce(listener)
     # uvicorn re-raises the Ctrl-C it caught once it has shut down (streams closed,
     # demos stopped): for `talk serve` that is the normal way out, not an error.
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_run(server, url if open_browser else None))
+        asyncio.run(_run(server, url if open_browser else None, listener))
     return 0 if server.started else 1
 
 
@@ -90,27 +101,41 @@ def _watcher() -> DeckWatcher:
     return DeckWatcher(builder.build, sources.roots())
 
 
-def _preflight(url: str, database_url: str) -> str:
+def _preflight(url: str, choice: DatabaseChoice) -> str:
     """What a presenter checks before going on stage: where the deck is, and the database.
 
     On the fallback the database was said already, in the one line that says why.
     """
-    if os.environ.get(FALLBACK_VAR):
+    if choice.fallback is not None:
         return f"the talk: {url}"
-    health = database.probe(driver_url(database_url, asynchronous=False), timeout_s=2)
+    health = database.probe(driver_url(choice.url, asynchronous=False), timeout_s=2)
     why = "named by TALK_DATABASE_URL" if configured_server() else "the talk's default"
     state = "reachable" if health.reachable else f"NOT reachable: {health.error}; {REMEDY}"
     return f"the talk: {url}\ndatabase: {health.url} ({why}, {state})"
 
 
-async def _run(server: uvicorn.Server, browser_url: str | None) -> None:
+async def _run(
+    server: uvicorn.Server,
+    browser_url: str | None,
+    listener: audience_server.AudienceListener | None = None,
+) -> None:
     serving = asyncio.create_task(server.serve())
+    # Started second, it takes Ctrl-C first and passes it on once it has stopped
+    # (uvicorn re-raises the signal it caught): the runner then stops too.
+    audience = None
+    if listener is not None:
+        audience = asyncio.create_task(listener.server.serve(sockets=[listener.sock]))
     if browser_url is not None:
         while not server.started and not serving.done():
             await asyncio.sleep(0.05)
         if server.started:
             await asyncio.to_thread(webbrowser.open, browser_url)
-    await serving
+    try:
+        await serving
+    finally:
+        if audience is not None and listener is not None:
+            listener.server.should_exit = True
+            await audience
 
 
 def browse_host(host: str) -> str:

@@ -1,9 +1,9 @@
 """`talk serve --watch`: the deck rebuilt when a slide or a demo is saved, and the decks told.
 
-The sources are polled a few times a second (their modification times only, a few
-dozen stat calls), which needs no file-system events and works the same on every
-platform and inside a container's bind mount. A build runs on a worker thread;
-a failed one keeps the last good deck in build/ and reports its ``file:line``.
+The sources are polled a few times a second through the one change detector
+(runner.deck.sources: their modification times only, a few dozen stat calls). A
+build runs on a worker thread; a failed one keeps the last good deck in build/ and
+reports its ``file:line``.
 """
 
 import asyncio
@@ -27,9 +27,6 @@ class DeckState:
 
     version: int
     error: str | None = None
-
-
-Snapshot = dict[Path, int]
 
 
 class DeckWatcher:
@@ -80,8 +77,8 @@ class DeckWatcher:
         changed, self._changed = self._changed, asyncio.Event()
         changed.set()
 
-    def _snapshot(self) -> Snapshot:
-        return {path: path.stat().st_mtime_ns for path in sources.files(self._sources)}
+    def _snapshot(self) -> sources.Snapshot:
+        return sources.snapshot(self._sources)
 
 
 def _say(line: str) -> None:

@@ -1,4 +1,4 @@
-"""`talk bench --only floods` cuts both 100 MB floods and times the health poll beside them."""
+"""`talk bench --only floods` cuts the three floods and times the health poll beside them."""
 
 import json
 from pathlib import Path
@@ -20,8 +20,10 @@ def test_quick_floods_benchmark_reports_the_cut_and_the_health_poll(tmp_path: Pa
         "one 100 MB line: /api/health, p95",
         "100 MB of lines: POST to exit",
         "100 MB of lines: /api/health, p95",
+        "2 MiB of empty lines: POST to exit",
+        "2 MiB of empty lines: /api/health, p95",
     }
-    for flood in ("one 100 MB line", "100 MB of lines"):
+    for flood in ("one 100 MB line", "100 MB of lines", "2 MiB of empty lines"):
         cut = figures[f"{flood}: POST to exit"]
         assert cut["n"] == 3 and all(seconds > 0 for seconds in cut["samples"])
         # Each run was cut at the 1 MiB cap, not read to its 100 MB end.

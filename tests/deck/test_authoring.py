@@ -6,8 +6,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from demos import catalog
-from runner.deck import builder, readme
+from runner.deck import builder, catalog, readme
 from runner.deck.builder import DeckError
 from tests.demos.test_talk_commands import talk
 from tests.harness.toy_deck import ToyDeck
@@ -40,7 +39,7 @@ def shown_ids(toy: ToyDeck) -> list[str]:
     return [cell.metadata.demo.id for cell in nb.cells if cell.cell_type == "code"]
 
 
-def test_a_new_demo_takes_three_steps_and_the_readme_follows(toy: ToyDeck) -> None:
+def test_a_new_demo_takes_three_steps_and_talk_readme_lists_it(toy: ToyDeck) -> None:
     (toy.package / "README.md").write_text(f"# Toy demos\n\n{readme.START}\n{readme.END}\n")
     toy.write("01-start.md", f"# Start\n\n{toy.link('hello.py')}\n")
     build(toy)
@@ -58,6 +57,7 @@ def test_a_new_demo_takes_three_steps_and_the_readme_follows(toy: ToyDeck) -> No
         ("hello", "Say hello, twice.", False),
         ("wave", "Wave at the audience.", False),
     ]
+    assert readme.update(toy.package / "README.md", demos)  # `talk readme`
     table = (toy.package / "README.md").read_text()
     assert "| `wave` | [wave.py](wave.py) | Wave at the audience. |" in table
     assert table.index("`hello`") < table.index("`wave`")
@@ -74,7 +74,7 @@ def test_a_demo_that_imports_database_url_needs_the_database(toy: ToyDeck) -> No
 
 def test_the_talks_catalog_is_its_slides_links_in_order() -> None:
     ids = catalog.ids()
-    assert ids[0] == "cpu-bound"
+    assert ids[0] == "coroutine-object"
     assert ids.index("gather") < ids.index("payoff")
     assert catalog.find("payoff") is not None and catalog.find("payoff").needs_database  # type: ignore[union-attr]
     assert catalog.find("../slides") is None
@@ -138,10 +138,12 @@ def test_a_flag_for_an_unknown_demo_is_named_in_the_catalog(
     monkeypatch.setattr(catalog, "FLAGS", {"helo": frozenset({"timing_sensitive"})})
     monkeypatch.setattr(catalog, "SLIDES_DIR", toy.slides.resolve())
     toy.write("01-start.md", f"# Start\n\n{toy.link('hello.py')}\n")
-    with pytest.raises(DeckError) as raised:
-        catalog.discover(toy.slides, toy.package)
-    assert raised.value.location.path == Path(catalog.__file__)
-    assert raised.value.args[0].endswith("no slide shows; did you mean 'hello'?")
+    [problem] = catalog.read(toy.slides, toy.package).problems
+    assert problem.location.path == Path(catalog.__file__)
+    assert problem.args[0].endswith("no slide shows; did you mean 'hello'?")
+    with pytest.raises(DeckError) as raised:  # and the build refuses it
+        build(toy)
+    assert one_line(raised).endswith("no slide shows; did you mean 'hello'?")
 
 
 def test_flags_reach_the_demo(toy: ToyDeck, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -165,10 +167,25 @@ def test_the_slides_readme_explains_the_three_steps() -> None:
     assert textwrap.dedent(section).count("\n1.") == 1
 
 
-def test_a_demo_with_a_syntax_error_is_named_at_its_line(toy: ToyDeck) -> None:
+def test_a_demo_with_a_syntax_error_builds_as_a_slide_naming_it_at_its_line(
+    toy: ToyDeck,
+) -> None:
     demo = toy.package / "hello.py"
     demo.write_text(demo.read_text().replace("def main() -> None:", "def main( -> None:"))
-    toy.write("01-start.md", f"# Start\n\n{toy.link('hello.py')}\n")
+    toy.write("01-start.md", f"# Start\n\n{toy.link('hello.py')}\n\n{toy.link('counter.py')}\n")
+    build(toy)
+    nb = nbformat.read(toy.build_dir / "talk.ipynb", as_version=4)
+    hello, counter = (cell for cell in nb.cells if cell.cell_type == "code")
+    # Comment lines of at most 64 characters (a long path wraps mid-word).
+    shown = "".join(line.removeprefix("# ") for line in hello.source.splitlines())
+    assert shown.replace(" ", "").startswith(f"cannotrun:{demo}:5:syntaxerror:"), hello.source
+    assert all(len(line) <= 64 for line in hello.source.splitlines())
+    assert "for number in range(1, 4):" in counter.source  # the other demo as ever
+
+
+def test_a_link_to_a_missing_demo_file_is_one_line_from_the_build(toy: ToyDeck) -> None:
+    path = toy.write("01-start.md", f"# Start\n\n{toy.link('hello.py')}\n\n{toy.link('gone.py')}\n")
     with pytest.raises(DeckError) as raised:
         build(toy)
-    assert one_line(raised).startswith(f"{demo}:5: syntax error: ")
+    assert one_line(raised).startswith(f"{path}:5: the link names ")
+    assert one_line(raised).endswith("gone.py, which does not exist")

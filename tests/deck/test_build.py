@@ -2,14 +2,16 @@
 
 import json
 import re
-from dataclasses import replace
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from runner.deck import builder, recordings
+from runner.deck import builder, excerpts, readme, recordings
 from runner.deck.builder import DeckError
+from runner.deck.demo import Demo
+from runner.deck.pacing import MODEL
+from runner.deck.recordings import Recording, fingerprint
 from tests.harness.toy_deck import ToyDeck
 
 pytestmark = pytest.mark.fast
@@ -17,6 +19,13 @@ pytestmark = pytest.mark.fast
 
 def build(toy: ToyDeck, **kw: bool) -> Path:
     return builder.build(slides_dir=toy.slides, build_dir=toy.build_dir, demos=toy.demos, **kw)
+
+
+def recorded(demo: Demo, streams: list[tuple[str, str]], elapsed_s: float = 0.0) -> Recording:
+    """A recording as `talk build --record` keeps it, made here: the logic tier runs no demo."""
+    return Recording(
+        streams, "2026-12-07T11:00:00+00:00", "Python 3.11", 0, fingerprint(demo), elapsed_s
+    )
 
 
 def reveal_options(html: str) -> dict[str, object]:
@@ -114,15 +123,21 @@ def test_each_slide_is_paced_by_its_notes_and_its_demos_recorded_run(toy: ToyDec
         """,
     )
     hello = toy.demo("hello")
-    recorded = recordings.record([hello])[hello.id]
     toy.build_dir.mkdir()
-    recordings.save(toy.build_dir, {hello.id: replace(recorded, elapsed_s=30.4)})
+    recordings.save(toy.build_dir, {hello.id: recorded(hello, [("stdout", "hello\n")], 30.4)})
     index = builder.build(slides_dir=toy.slides, build_dir=toy.build_dir, demos=[hello])
     html = index.read_text()
-    # 140 words at 140 a minute; then 70 words and a 30.4 s run
-    assert re.findall(r'<section[^>]* data-timing="(\d+)">', html) == ["60", "60"]
-    assert reveal_options(html)["totalTime"] == 120
-    assert "About 2 minutes, all told." in html
+    # 140 words at 140 a minute and the slide's change; then 70 words, the code
+    # read, Run and a 30.4 s run (no output budget: no output lines to read)
+    code = excerpts.excerpt(hello.path.read_text())
+    assert code is not None
+    read = len(code.splitlines()) * MODEL.code_line_s
+    first = round(60 + MODEL.slide_s)
+    second = round(30 + MODEL.slide_s + read + MODEL.run_s + 30.4)
+    timings = re.findall(r'<section[^>]* data-timing="(\d+)">', html)
+    assert timings == [str(first), str(second)]
+    assert reveal_options(html)["totalTime"] == first + second
+    assert f"About {round((first + second) / 60)} minutes, all told." in html
 
 
 def test_code_cells_name_their_demo(toy: ToyDeck) -> None:
@@ -136,6 +151,7 @@ def test_code_cells_name_their_demo(toy: ToyDeck) -> None:
             "region": "greet",
             "needs_database": False,
             "steps": [],
+            "headlines": ["hel"],
         },
         {
             "id": "counter",
@@ -143,6 +159,7 @@ def test_code_cells_name_their_demo(toy: ToyDeck) -> None:
             "region": None,
             "needs_database": False,
             "steps": [],
+            "headlines": [],
         },
     ]
 
@@ -152,15 +169,18 @@ def test_a_code_slide_renders_the_runner_contract(toy: ToyDeck) -> None:
     html = build(toy).read_text()
     assert html.count('<div class="demo" ') == 2
     demo = re.search(
-        r'<div class="demo" data-demo-id="hello" data-needs-database="false">\s*'
+        r'<div class="demo" data-demo-id="hello" data-needs-database="false"'
+        r' data-headlines="\[&quot;hel&quot;\]">\s*'
         r'<div class="demo-code">(?P<code>.*?)</div>\s*</div>\s*'
         r'<div class="demo-output" data-source="none">\s*'
-        r'<pre class="demo-stream"></pre>',
+        r'<pre class="demo-stream" role="log" aria-live="polite" aria-label="Output"></pre>'
+        r'\s*</div>\s*<div class="demo-aside">\s*</div>',
         html,
         re.S,
     )
     assert demo is not None
     assert 'highlight hl-python3"' in demo["code"] and "to stderr" not in demo["code"]
+    assert "headline" not in demo["code"]
     assert '<link rel="stylesheet" href="assets/deck.css">' in html
     assert '<link rel="stylesheet" href="assets/runner.css">' in html
     assert '<script type="module" src="assets/runner.js"></script>' in html
@@ -198,6 +218,24 @@ def test_fences_hide_directives(toy: ToyDeck) -> None:
     assert first.source.startswith("# Code in Markdown\n\n```python\n# a comment")
     assert "Note: not a note\n```" in first.source
     assert [c.metadata.slideshow.slide_type for c in notebook_cells(toy)] == ["slide", "-", "-"]
+
+
+def test_the_build_writes_only_into_its_build_folder(toy: ToyDeck) -> None:
+    """It reads the slides, the demos and their README, and changes none of them."""
+    (toy.package / "README.md").write_text(f"# Toy demos\n\n{readme.START}\n{readme.END}\n")
+    toy.write("01-start.md", f"# Start\n\n{toy.link('hello.py')}\n\n{toy.link('counter.py')}\n")
+
+    def outside_the_build() -> dict[Path, tuple[int, bytes]]:
+        return {
+            path: (path.stat().st_mtime_ns, path.read_bytes())
+            for path in toy.root.rglob("*")
+            if path.is_file() and not path.is_relative_to(toy.build_dir)
+        }
+
+    before = outside_the_build()
+    builder.build(slides_dir=toy.slides, build_dir=toy.build_dir, demos_dir=toy.package)
+    assert (toy.build_dir / "index.html").is_file()
+    assert outside_the_build() == before
 
 
 def test_pictures_are_copied_into_the_build(toy: ToyDeck) -> None:
@@ -319,10 +357,23 @@ def test_the_talks_identity_is_on_the_first_and_last_slides_only(toy: ToyDeck) -
     assert '<a href="https://example.org/talk">https://example.org/talk</a>' in slides[-1]
 
 
-def test_without_a_talk_toml_the_identity_is_an_honest_placeholder(toy: ToyDeck) -> None:
+def test_placeholders_stay_off_the_slides_and_the_build_names_them_in_one_line(
+    toy: ToyDeck, capsys: pytest.CaptureFixture[str]
+) -> None:
     two_sections(toy)
     html = build(toy).read_text()
-    assert "[speaker&#x27;s name]" in html and "[repository link]</p>" in html
+    assert "[speaker" not in html and "[repository link]" not in html
+    assert "talk-identity" not in html  # nothing known: no block at all
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == [
+        "note: talk.toml still has placeholders (speaker, date, venue, repository): "
+        "the title and closing slides leave them out until they are filled in"
+    ]
+    (toy.slides / "talk.toml").write_text('speaker = "Ada Lovelace"\nvenue = "PyCon"\n')
+    html = build(toy).read_text()
+    assert '<p class="talk-speaker">Ada Lovelace</p>' in html
+    assert '<p class="talk-occasion">PyCon</p>' in html and "[date]" not in html
+    assert "(date, repository)" in capsys.readouterr().err
 
 
 def test_an_unknown_identity_key_is_named(toy: ToyDeck) -> None:
@@ -352,3 +403,14 @@ def test_steps_after_a_demo_link_become_fragments_over_numbered_lines(toy: ToyDe
         "all",
     ]
     assert 'id="counter-line-5"' in html and 'id="hello-line-1"' in html
+
+
+def test_a_recorded_headline_line_is_marked_as_the_result(toy: ToyDeck) -> None:
+    two_sections(toy)
+    hello = toy.demo("hello")
+    toy.build_dir.mkdir()
+    streams = [("stdout", "hello\n"), ("stderr", "to stderr\n"), ("stdout", "bye\n")]
+    recordings.save(toy.build_dir, {hello.id: recorded(hello, streams)})
+    html = build(toy).read_text()
+    assert '<span class="stdout demo-headline">hello\n</span>' in html
+    assert '<span class="stdout">bye\n</span>' in html

@@ -8,9 +8,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from demos import catalog
 from runner.database import server_name
-from runner.deck import recordings
+from runner.deck import catalog, recordings
 from runner.settings import PROJECT_ROOT, Settings
 
 SLIDES = PROJECT_ROOT / "slides"

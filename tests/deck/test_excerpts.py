@@ -2,7 +2,7 @@
 
 import pytest
 
-from runner.deck.excerpts import excerpt, regions, splice
+from runner.deck.excerpts import excerpt, headlines, regions, splice
 from runner.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.fast
@@ -109,7 +109,16 @@ def test_a_hidden_redirect_follows_the_import_the_edit_kept() -> None:
     compile(spliced, "async_engine.py", "exec")
     lines = spliced.splitlines()
     kept = lines.index("from sqlalchemy.ext.asyncio import create_async_engine")
-    assert lines[kept + 1 : kept + 3] == [
+    assert lines[kept + 1 : kept + 4] == [
         "from demos.connection import redirected  # OMIT",
+        "from demos.sqlalchemy_async.server import server_of  # OMIT",
         "create_async_engine = redirected(create_async_engine)  # OMIT",
     ]
+
+
+def test_a_headline_marker_names_the_output_line_and_never_reaches_the_slide() -> None:
+    source = 'def main():\n    # headline: It took\n    print(f"It took {t} s")\n'
+    assert headlines(source) == ["It took"]
+    assert excerpt(source) == 'def main():\n    print(f"It took {t} s")\n'
+    assert splice(source, None, excerpt(source) or "") == source
+    assert headlines("# headline:\nprint(1)\n") == []

@@ -57,6 +57,12 @@ def visit_by_key(page: Page, key: str, until_last: str) -> list[str]:
 
 AT_THE_END = """() => Reveal.getCurrentSlide().classList.contains("talk-closing")
   && !Reveal.availableFragments().next"""
+NUMBER = """() => document.querySelector('.reveal > .slide-number').textContent
+  .replace(/\\s+/g, ' ').trim()"""
+NEXT_ARROWS_SHOWN = """() => [...document.querySelectorAll('.navigate-right, .navigate-down')]
+  .filter((arrow) => arrow.classList.contains('enabled')
+    && getComputedStyle(arrow).visibility === 'visible')
+  .map((arrow) => arrow.className)"""
 AT_THE_START = "() => Reveal.isFirstSlide() && !Reveal.availableFragments().prev"
 
 
@@ -73,6 +79,9 @@ def test_next_visits_every_slide_in_order_and_previous_returns(
     for key in (forward, "PageDown", " ", "n"):  # the clicker stays on the closing slide
         page.keyboard.press(key)
         assert page.evaluate(WHERE) == slides[-1]
+    assert page.evaluate(NUMBER) == f"{total} / {total}"
+    # and no arrow on the screen leads on from it
+    assert page.evaluate(NEXT_ARROWS_SHOWN) == []
     assert visit_by_key(page, back, AT_THE_START) == slides[::-1]
 
 
@@ -89,8 +98,11 @@ def test_the_appendix_is_uncounted_and_reached_by_its_url_and_the_overview(
     page.goto(deck_url + "#/" + backup[0])
     page.wait_for_function(f"() => ({WHERE})() === {backup[0]!r}")
     assert page.evaluate("() => Reveal.getCurrentSlide().classList.contains('appendix')")
+    assert page.evaluate(NUMBER) == "A1"  # numbered apart from the talk's own slides
     page.keyboard.press("PageDown")  # inside the appendix, next walks on
     assert page.evaluate(WHERE) == backup[1]
+    assert page.evaluate(NUMBER) == "A2"
+    assert page.evaluate(NEXT_ARROWS_SHOWN) != []
 
     page.goto(deck_url + "#/" + counted[-1])
     page.wait_for_function(f"() => ({WHERE})() === {counted[-1]!r}")

@@ -3,7 +3,7 @@
 The runs are recordings, made as `talk build --record` and `talk run` make them (side
 by side, the timing demos alone after). On MySQL/MariaDB they are the recorded talk's
 (tests/harness/recorded_talk.py): every demo runs once per test run, and what it
-printed is checked here. The database demos are recorded on SQLite here.
+printed is checked here. The database demos are recorded on SQLite here, once too.
 """
 
 from pathlib import Path
@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from demos import catalog
-from runner.deck import recordings
+from runner.deck import catalog, recordings
 from runner.settings import Settings
 from tests.harness.demo_runs import DemoRun
+from tests.harness.once import made_once
 
 
 def as_runs(made: dict[str, recordings.Recording]) -> dict[str, DemoRun]:
@@ -43,10 +43,17 @@ def backend_url(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="session")
-def database_runs(backend_url: str, request: pytest.FixtureRequest) -> dict[str, DemoRun]:
-    """The database demos, by id, against backend_url."""
+def database_runs(
+    backend_url: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, DemoRun]:
+    """The database demos, by id, against backend_url; on SQLite recorded once per test
+    run, by the first worker to ask, on its own seeded file."""
     demos = [d for d in catalog.demos() if d.needs_database]
     if make_url(backend_url).get_backend_name() == "sqlite":
-        return as_runs(recordings.record(demos, Settings(database_url=backend_url)))
+
+        def record(folder: Path) -> None:
+            recordings.save(folder, recordings.record(demos, Settings(database_url=backend_url)))
+
+        return as_runs(recordings.load(made_once(tmp_path_factory, "sqlite-demo-runs", record)))
     recorded = as_runs(recordings.load(request.getfixturevalue("recorded_talk")))
     return {d.id: recorded[d.id] for d in demos}

@@ -7,8 +7,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from demos import catalog
-from demos.connection import ENV_VAR, driver_url
+from demos.connection import driver_url
+from demos.environment import ENV_VAR
+from runner.deck import catalog
 from tests.harness.demo_runs import DemoRun, run_module
 
 DATABASE_DEMOS = [d for d in catalog.demos() if d.needs_database]

@@ -6,14 +6,15 @@ import sys
 import pytest
 from sqlalchemy.engine import make_url
 
-from demos import catalog
-from runner.database import SEED_STEPS, SEED_TODOS, server_name
+from demos.seed import SEED_STEPS, SEED_TODOS
+from runner.database import server_name
+from runner.deck import catalog
 from tests.harness.demo_runs import DemoRun, stored_rows
 
 PLAIN_IDS = [d.id for d in catalog.demos() if not d.needs_database]
 DATABASE_IDS = [d.id for d in catalog.demos() if d.needs_database]
 # Only missing-await writes to stderr: Python's "never awaited" warning is its lesson.
-EXPECTED_STDERR = {"missing-await"}
+EXPECTED_STDERR = {"missing-await", "await-run"}
 
 
 def seconds_after(prefix: str, stdout: str) -> float:
@@ -78,8 +79,8 @@ def test_cpu_bound_prints_the_gil_and_four_timings(plain_runs: dict[str, DemoRun
 def test_coroutine_object_is_shown_and_closed(plain_runs: dict[str, DemoRun]) -> None:
     run = plain_runs["coroutine-object"]
     assert run.stdout.startswith("<coroutine object something_async at 0x")
-    for method in ("'close'", "'send'", "'throw'", "'cr_frame'"):
-        assert method in run.stdout
+    for method in ("close", "send", "throw", "cr_frame"):
+        assert method in run.stdout.split()
     assert "never awaited" not in run.stderr
 
 
@@ -87,13 +88,19 @@ def test_missing_await_exits_at_once_and_warns(plain_runs: dict[str, DemoRun]) -
     run = plain_runs["missing-await"]
     assert run.stdout.startswith("<coroutine object something_async at 0x")
     assert "RuntimeWarning: coroutine 'something_async' was never awaited" in run.stderr
-    assert run.elapsed < 2.5  # the 3 s sleep never ran
+    # The warning is the proof that its 3 s sleep never ran; no wall-clock bound (a
+    # loaded machine starts an interpreter slowly).
 
 
-def test_await_run_waits_and_prints_the_result(plain_runs: dict[str, DemoRun]) -> None:
+def test_await_run_warns_of_the_forgotten_await_then_waits_for_the_result(
+    plain_runs: dict[str, DemoRun],
+) -> None:
     run = plain_runs["await-run"]
-    assert run.stdout == "Now we're cooking with fire!\n"
-    assert 2.9 < run.elapsed < 5.0
+    lines = run.stdout.splitlines()
+    assert lines[0].startswith("<coroutine object something_async at 0x")
+    assert lines[1:] == ["Now we're cooking with fire!"]
+    assert "RuntimeWarning: coroutine 'something_async' was never awaited" in run.stderr
+    assert run.elapsed > 2.9  # it waited for the 3 s coroutine (startup has no upper bound)
 
 
 def test_sequential_awaits_take_about_3_s(plain_runs: dict[str, DemoRun]) -> None:
@@ -104,6 +111,8 @@ def test_sequential_awaits_take_about_3_s(plain_runs: dict[str, DemoRun]) -> Non
 
 def test_concurrent_awaits_take_about_1_s(plain_runs: dict[str, DemoRun]) -> None:
     run = plain_runs["gather"]
+    assert run.stdout.startswith("I'm first!\nThen me!\nAnd finally me!\n")
+    assert 2.9 < seconds_after("One by one", run.stdout) < 4.5
     assert 0.8 < seconds_after("It took", run.stdout) < 1.8
     assert "[\"I'm first!\", 'Then me!', 'And finally me!']" in run.stdout
 
@@ -136,8 +145,7 @@ def test_task_group_cancels_the_sibling_of_a_failed_task(plain_runs: dict[str, D
     run = plain_runs["task-group"]
     assert run.stdout.startswith("[\"I'm first!\", 'Then me!']\n")
     assert "TaskGroup raised: ValueError('the database went away')" in run.stdout
-    assert "the slow sibling was cancelled: True" in run.stdout
-    assert run.elapsed < 4  # the 5 s sibling did not run to its end
+    assert "slow sibling cancelled: True" in run.stdout
 
 
 def test_blocking_call_takes_3_s_and_its_fixes_1_s(plain_runs: dict[str, DemoRun]) -> None:
@@ -177,14 +185,13 @@ def test_async_engine_answers_select_1(database_runs: dict[str, DemoRun], backen
     stdout = database_runs["async-engine"].stdout
     backend = make_url(backend_url).get_backend_name()
     driver = "aiomysql" if backend == "mysql" else "aiosqlite"
-    assert stdout.startswith(f"engine for {backend}+{driver}://")
-    assert "SELECT 1 -> 1\n" in stdout
+    assert stdout.startswith("SELECT 1 -> 1\n")
     # MariaDB answers mysql:// URLs too, and the demo must name it for what it is,
     # with the version the server gives (never "mysql 10.x" for MariaDB).
     kind, _, version = (server_name(backend_url) or "").partition(" ")
     shown = "MariaDB" if kind == "MariaDB" else backend
     assert re.search(rf"^server: {shown} \d+\.\d+", stdout, re.MULTILINE)
-    assert f"\nserver: {shown} {version}\n" in stdout
+    assert f"\nserver: {shown} {version} via {driver}\n" in stdout
 
 
 def test_create_tables_changes_nothing_on_a_seeded_database(
@@ -207,7 +214,7 @@ def test_async_raw_sql_prints_the_priority_1_todos(database_runs: dict[str, Demo
 
 def test_payoff_times_the_same_queries_three_ways(database_runs: dict[str, DemoRun]) -> None:
     stdout = database_runs["payoff"].stdout
-    assert stdout.startswith("N = 10 queries,\nSELECT SLEEP(0.3)\n")
+    assert stdout.startswith("N = 10 queries of SELECT SLEEP(0.3)\n")
     alone = seconds_after("one by one, sync", stdout)
     threads = seconds_after("N threads, sync", stdout)
     gathered = seconds_after("gather, async", stdout)

@@ -5,7 +5,7 @@ import os
 import subprocess
 import sys
 
-from demos.connection import ENV_VAR
+from demos.environment import ENV_VAR
 from runner.settings import PROJECT_ROOT
 
 # A fresh interpreter, as the benchmark has; -W error makes an undisposed

@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from demos import catalog
-from demos.connection import ENV_VAR, FALLBACK_VAR
-from runner import fallback
-from runner.database import SEED_STEPS, SEED_TODOS
+from demos import connection
+from demos.environment import ENV_VAR, FALLBACK_VAR
+from demos.seed import SEED_STEPS, SEED_TODOS
+from runner.deck import catalog
 from runner.settings import PROJECT_ROOT
-from tests.harness.demo_runs import environment, stored_rows
+from tests.harness.demo_runs import environment, python_m, stored_rows
 
 
 def talk(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -104,18 +104,9 @@ def test_db_init_with_nothing_set_and_no_usable_server_says_one_line_and_succeed
     """The newcomer's `talk db init`: the talk will run on SQLite, so that is no error."""
     for name in (ENV_VAR, FALLBACK_VAR):
         monkeypatch.delenv(name, raising=False)
-    if fallback.decide().fallback is None:
+    if connection.decide().fallback is None:
         pytest.skip("the talk's own server answers here: db init seeds it")
-    nothing_set = dict(os.environ)
-    done = subprocess.run(
-        [sys.executable, "-m", "runner.cli", "db", "init"],
-        cwd=PROJECT_ROOT,
-        env=nothing_set,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = python_m("runner.cli", "db", "init", timeout_s=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout == ""
     (line,) = done.stderr.splitlines()

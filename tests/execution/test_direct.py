@@ -11,9 +11,9 @@ import re
 import subprocess
 import sys
 
-from demos import catalog
 from runner import database
-from runner.deck import recordings
+from runner.deck import catalog, recordings
+from runner.deck.demo import Demo
 from runner.execution import events
 from runner.service.app import create_app
 from runner.settings import PROJECT_ROOT
@@ -21,13 +21,13 @@ from tests.harness.runner import LiveRunner, exit_of, settings, text_of
 
 # The demos compared, and the turn each one takes.
 REPRESENTATIVE = {
-    "coroutine-object": "prints object addresses, and is cut by the cap",
+    "coroutine-object": "prints an object address, whole",
     "missing-await": "writes a warning to stderr",
     "gather": "prints a timing, and runs alone",
     "models": "prints the CREATE TABLE statements, and is cut by the cap",
     "engine-connect": "reaches the database through the redirected URL",
     "async-engine": "reaches it through the asyncio driver, whole",
-    "shared-session-naive": "prints the errors it catches, and is cut by the cap",
+    "expire-on-commit-naive": "prints the error it catches, and is cut by the cap",
 }
 
 # Small enough that about half the demos are cut (and their "[runner] stopped" note
@@ -50,7 +50,7 @@ def normalised(text: str) -> str:
 Printed = dict[str, tuple[str, str, int | None]]  # id -> (stdout, stderr, code when not cut)
 
 
-def compared() -> list[catalog.Demo]:
+def compared() -> list[Demo]:
     demos = [d for d in catalog.demos() if d.id in REPRESENTATIVE]
     assert len(demos) == len(REPRESENTATIVE), "a compared demo is no longer in the talk"
     return demos
@@ -64,7 +64,7 @@ def by_talk_run(url: str) -> Printed:
         "TALK_RUN_TIMEOUT_S": str(TIMEOUT_S),
     }
 
-    def talk_run(demo: catalog.Demo) -> tuple[str, str, int | None]:
+    def talk_run(demo: Demo) -> tuple[str, str, int | None]:
         done = subprocess.run(
             [sys.executable, "-m", "runner.cli", "run", demo.id],
             cwd=PROJECT_ROOT,

@@ -11,8 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from demos import catalog
-from demos.catalog import Demo
+from runner.deck import catalog
+from runner.deck.demo import Demo
 from runner.service.app import create_app
 from runner.settings import PROJECT_ROOT
 from tests.harness.runner import LiveRunner, exit_of, settings, text_of
@@ -26,7 +26,10 @@ TRACES = ("library_attribute", "environment", "builtins_global", "module_global"
 def test_each_run_is_a_new_process_that_finds_no_trace_of_earlier_runs() -> None:
     app = create_app(settings=settings(database_url=DATABASE_URL), demos=[ISOLATION])
     with LiveRunner(app) as live:
-        assert app.state.runner.fork_server is not None and app.state.runner.fork_server.running
+        assert (
+            app.state.runner.launcher.fork_server is not None
+            and app.state.runner.launcher.fork_server.running
+        )
         reports = []
         for _ in range(3):
             events = live.stream("isolation")
@@ -76,7 +79,7 @@ def test_fork_server_and_plain_interpreter_print_the_same() -> None:
     for fork_server in (True, False):
         app = create_app(settings=settings(), demos=[models], fork_server=fork_server)
         with LiveRunner(app) as live:
-            assert (app.state.runner.fork_server is not None) is fork_server
+            assert (app.state.runner.launcher.fork_server is not None) is fork_server
             events = live.stream("models")
         outputs.append(
             (exit_of(events)["code"], text_of(events, "stdout"), text_of(events, "stderr"))

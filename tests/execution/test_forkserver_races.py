@@ -14,11 +14,16 @@ from typing import Any
 import pytest
 
 from runner.execution.forkserver import ForkServer
+from runner.execution.spec import Limits, RunSpec
 from runner.settings import PROJECT_ROOT
 
 FIXTURES = "tests.harness.fixture_demos"
 # A safety net against a hang, never a figure under test.
 HANG_S = 30
+
+
+def fixture(module: str) -> RunSpec:
+    return RunSpec(module, os.environ, PROJECT_ROOT, Limits(HANG_S, 1 << 20))
 
 
 def test_a_run_that_exits_before_its_pid_is_read_still_reports_its_exit() -> None:
@@ -34,9 +39,7 @@ def test_a_run_that_exits_before_its_pid_is_read_still_reports_its_exit() -> Non
         server = ForkServer(on_reply=hold_until_the_exit_is_queued)
         await server.start(PROJECT_ROOT)
         try:
-            process = await server.launch(
-                f"{FIXTURES}.instant_exit", env=os.environ, cwd=PROJECT_ROOT
-            )
+            process = await server.launch(fixture(f"{FIXTURES}.instant_exit"))
             code = await asyncio.wait_for(process.wait(), HANG_S)
             process.close()
             return code
@@ -64,20 +67,14 @@ def test_a_launch_cancelled_while_waiting_for_its_pid_ends_its_fork() -> None:
         server = ForkServer(on_reply=cancel_as_the_pid_arrives)
         await server.start(PROJECT_ROOT)
         try:
-            launches.append(
-                asyncio.create_task(
-                    server.launch(f"{FIXTURES}.sleeper", env=os.environ, cwd=PROJECT_ROOT)
-                )
-            )
+            launches.append(asyncio.create_task(server.launch(fixture(f"{FIXTURES}.sleeper"))))
             with pytest.raises(asyncio.CancelledError):
                 await launches[0]
             # The fork nobody waits for is ended (its lifeline and pipes are closed),
             # and its exit still reported.
             await asyncio.wait_for(orphan_gone.wait(), HANG_S)
             still_running = server.running
-            process = await server.launch(
-                f"{FIXTURES}.instant_exit", env=os.environ, cwd=PROJECT_ROOT
-            )
+            process = await server.launch(fixture(f"{FIXTURES}.instant_exit"))
             code = await asyncio.wait_for(process.wait(), HANG_S)
             process.close()
             return exited[1], spawned[0], still_running, code
@@ -104,9 +101,7 @@ def test_a_dead_fork_server_is_started_again_and_says_so(
             os.kill(first, signal.SIGKILL)
             while server.running:  # the reader sees the socket close
                 await asyncio.sleep(0.01)
-            process = await server.launch(
-                f"{FIXTURES}.instant_exit", env=os.environ, cwd=PROJECT_ROOT
-            )
+            process = await server.launch(fixture(f"{FIXTURES}.instant_exit"))
             code = await asyncio.wait_for(process.wait(), HANG_S)
             process.close()
             return first, server.pid, code

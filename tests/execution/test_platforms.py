@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from runner.execution import capabilities, limits
+from runner.execution import capabilities, limits, namespaces
 from runner.settings import PROJECT_ROOT
+from tests.harness.demo_runs import python_m
 
 # What native Windows lacks, as the demos could reach it.
 POSIX_ONLY_MODULES = {"fcntl", "grp", "posix", "pty", "pwd", "resource", "termios", "tty"}
@@ -57,15 +58,7 @@ POSIX_ONLY_ATTRIBUTES = {
 
 
 def _talk(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "runner.cli", *args],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return python_m("runner.cli", *args, extra_env=env, timeout_s=60)
 
 
 @pytest.mark.parametrize("command", [("run", "gather"), ("serve", "--no-browser")])
@@ -140,15 +133,31 @@ def test_the_switch_turns_facilities_off_and_names_what_is_in_force(
 
 @pytest.mark.fast
 def test_the_containment_in_force_is_what_this_system_offers() -> None:
-    """Linux: a per-run subreaper; the lane that plays macOS (and macOS): a group only."""
+    """Linux: a PID namespace per run where this user may create one, else a per-run
+    subreaper; the lane that plays macOS (and macOS): a group only."""
     found = capabilities.detect()
     missing = set(found.simulated_missing)
     if sys.platform.startswith("linux") and not missing & {"proc", "prctl"}:
         assert found.subreaper and found.memory_limit
-        assert found.containment.startswith("per-run subreaper (Linux")
+        kind = "PID namespace per run" if found.pid_namespace else "per-run subreaper"
+        assert found.containment.startswith(f"{kind} (Linux")
+        assert "in force: process group, subreaper" in found.containment
     else:
-        assert not found.subreaper
+        assert not found.subreaper and not found.pid_namespace
         assert found.containment.startswith("process group only (")
+
+
+@pytest.mark.fast
+def test_a_pid_namespace_is_found_where_this_user_may_create_one() -> None:
+    """Tried, not assumed: root may create one, anyone else needs user namespaces, which
+    some distributions forbid; the flags found are the ones that worked."""
+    found = capabilities.detect()
+    if "pid_namespace" in found.simulated_missing or not found.proc:
+        assert not found.pid_namespace
+    elif sys.platform.startswith("linux"):
+        assert found.pid_namespace_flags == namespaces.pid_namespace_flags()
+        if found.pid_namespace and os.geteuid() != 0:
+            assert found.user_namespace
 
 
 def test_talk_doctor_names_the_containment_in_force(tmp_path: Path) -> None:
@@ -156,7 +165,14 @@ def test_talk_doctor_names_the_containment_in_force(tmp_path: Path) -> None:
 
     report = doctor.examine(slides_dir=tmp_path, demos_dir=tmp_path, build_dir=tmp_path)
     assert report.notes[0] == f"containment: {capabilities.detect().containment}"
-    expected = "per-run subreaper" if capabilities.detect().subreaper else "process group only"
+    found = capabilities.detect()
+    expected = (
+        "PID namespace per run"
+        if found.pid_namespace
+        else "per-run subreaper"
+        if found.subreaper
+        else "process group only"
+    )
     assert expected in report.notes[0]
 
 
@@ -166,14 +182,16 @@ def test_a_run_gets_the_limits_its_system_offers() -> None:
         "from runner.execution import capabilities, limits\n"
         "limits.apply_to_this_process(capabilities.detect())\n"
         "print(resource.getrlimit(resource.RLIMIT_DATA)[0],"
-        " resource.getrlimit(resource.RLIMIT_NPROC)[0])\n"
+        " resource.getrlimit(resource.RLIMIT_NPROC)[0],"
+        " resource.getrlimit(resource.RLIMIT_AS)[0])\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
     )
-    data, processes = (int(n) for n in done.stdout.split())
+    data, processes, address_space = (int(n) for n in done.stdout.split())
     found = capabilities.detect()
     if found.memory_limit:
         assert data == limits.MEMORY_LIMIT_BYTES
+        assert address_space == limits.ADDRESS_SPACE_LIMIT_BYTES
     if found.process_limit:
         assert processes != resource.RLIM_INFINITY and processes > limits.PROCESS_HEADROOM

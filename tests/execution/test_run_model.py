@@ -5,9 +5,11 @@ import asyncio
 
 import pytest
 
+from runner.execution import runs
 from runner.execution.events import Exit, Output
 from runner.execution.processes import DemoProcess, Lifeline
-from runner.execution.runs import Limits, Run
+from runner.execution.runs import Run
+from runner.execution.spec import Limits
 
 pytestmark = pytest.mark.fast
 
@@ -143,3 +145,53 @@ def test_a_demo_that_exits_as_its_output_passes_the_cap_still_says_it_was_cut() 
     )
     exit = events[2]
     assert isinstance(exit, Exit) and exit.truncated and not exit.timed_out
+
+
+def test_a_line_after_a_quiet_spell_goes_at_once_and_what_follows_waits_for_its_frame(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(runs, "FRAME_S", 60.0)  # no frame falls due during the test
+
+    async def scenario() -> tuple[list[Output | Exit], list[Output | Exit]]:
+        fake = FakeRun()
+        run = fake.run(Limits(timeout_s=30, cap_bytes=1000))
+        events = aiter(run)
+        fake.stdout.feed_data(b"first\n")
+        first = [await asyncio.wait_for(anext(events), 5)]
+        for data in (b"two\n", b"three\n"):
+            fake.stdout.feed_data(data)
+            await asyncio.sleep(0.01)
+        fake.stderr.feed_data(b"oops\n")
+        await asyncio.sleep(0.01)
+        fake.stdout.feed_data(b"four\n")
+        await asyncio.sleep(0.01)
+        fake.finish(0)
+        return first, [event async for event in events]
+
+    first, rest = asyncio.run(scenario())
+    assert first == [Output("stdout", "first\n")]
+    # Gathered while the frame was not due; the other stream's line kept its place.
+    assert rest[:3] == [
+        Output("stdout", "two\nthree\n"),
+        Output("stderr", "oops\n"),
+        Output("stdout", "four\n"),
+    ]
+    assert isinstance(rest[3], Exit) and len(rest) == 4
+
+
+def test_two_mebibytes_of_empty_lines_are_a_few_frames_of_exactly_that_text() -> None:
+    async def scenario() -> list[Output | Exit]:
+        fake = FakeRun()
+        run = fake.run(Limits(timeout_s=30, cap_bytes=4 * 1024 * 1024))
+        for _ in range(32):
+            fake.stdout.feed_data(b"\n" * 65536)
+            await asyncio.sleep(0)
+        fake.finish(0)
+        return await asyncio.wait_for(events_of(run), 5)
+
+    *outputs, end = asyncio.run(scenario())
+    assert "".join(o.text for o in outputs if isinstance(o, Output)) == "\n" * (2 << 20)
+    # Frames of at most FRAME_CHARS, bar the line that completes one: 64 or so, not 2 million.
+    assert len(outputs) <= (2 << 20) // runs.FRAME_CHARS + 2
+    assert all(len(o.text) < runs.FRAME_CHARS + 65536 for o in outputs if isinstance(o, Output))
+    assert end == Exit(0, 0.0)

@@ -1,7 +1,7 @@
 """The test session's database, decided once, the way `talk` decides it at run time.
 
 TALK_DATABASE_URL's server if one is named (never second-guessed); else the talk's own
-server if it answers and takes the login; else SQLite (runner.fallback.decide is the
+server if it answers and takes the login; else SQLite (demos.connection.decide is the
 rule). Having decided, the session does what `talk` does: on the fallback it names the
 SQLite file and the reason in this process's environment, so settings, child
 processes, the doctor and served decks all take the same database without being told.
@@ -25,16 +25,16 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
-from demos.connection import ENV_VAR, FALLBACK_VAR, driver_url
-from runner import fallback
-from runner.settings import get_settings
+from demos import connection
+from demos.connection import driver_url
+from demos.environment import ENV_VAR, FALLBACK_VAR
 
 
 @dataclass(frozen=True)
 class SessionDatabase:
     url: str
     fallback: str | None  # why SQLite, when the session fell back to it as `talk` would
-    chosen: str  # the database runner.fallback chose, before a worker took its own
+    chosen: str  # the database demos.connection.decide chose, before a worker took its own
 
     @property
     def backend(self) -> str:
@@ -54,9 +54,9 @@ class SessionDatabase:
 
 
 def decide(sqlite_dir: Path, worker: str | None = None) -> SessionDatabase:
-    """The session's database: runner.fallback's choice, its SQLite file in sqlite_dir;
+    """The session's database: demos.connection's choice, its SQLite file in sqlite_dir;
     a pytest-xdist worker (gw0, gw1, ...) gets a database of its own on a chosen server."""
-    choice = fallback.decide(timeout_s=2)
+    choice = connection.decide(timeout_s=2)
     if choice.fallback is not None:
         sqlite = f"sqlite:///{sqlite_dir / 'exampledb.sqlite3'}"
         return SessionDatabase(sqlite, choice.fallback, choice.url)
@@ -71,7 +71,6 @@ def taken(database: SessionDatabase) -> Iterator[None]:
     """This process's environment as `talk` leaves it after choosing the database."""
     before = {name: os.environ.get(name) for name in (ENV_VAR, FALLBACK_VAR)}
     os.environ.update(database.environment)
-    get_settings.cache_clear()
     try:
         yield
     finally:
@@ -80,7 +79,6 @@ def taken(database: SessionDatabase) -> Iterator[None]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
-        get_settings.cache_clear()
         if database.workers_own:
             _drop(database.url)
 

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 import pymysql
 from sqlalchemy.engine import make_url
 
-from demos.connection import ENV_VAR
-from runner.execution import processes
+from demos.connection import choice_for
+from demos.environment import ENV_VAR
+from runner.execution import spec
 from runner.settings import PROJECT_ROOT
 
 RUN_TIMEOUT_S = 60
@@ -44,9 +45,9 @@ def run_module(module: str, env: Mapping[str, str] | None = None) -> DemoRun:
 
 def environment(extra: Mapping[str, str]) -> dict[str, str]:
     """This process's environment and extra, as the runner hands it to a demo: a database
-    named in extra comes without the session's fallback notice (processes.child_environment)."""
+    named in extra comes without the session's fallback notice (spec.child_environment)."""
     if ENV_VAR in extra:
-        return {**processes.child_environment(extra[ENV_VAR]), **extra}
+        return {**spec.child_environment(choice_for(extra[ENV_VAR])), **extra}
     return {**os.environ, **extra}
 
 
@@ -74,3 +75,19 @@ def stored_rows(url: str) -> tuple[list[tuple[object, ...]], list[tuple[object, 
         cursor.execute("SELECT id, todo_id, text FROM todo_step ORDER BY id")
         steps = [tuple(row) for row in cursor.fetchall()]
     return todos, steps
+
+
+def python_m(
+    module: str, *args: str, extra_env: Mapping[str, str] | None = None, timeout_s: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """``python -m module args`` in the project, as a user types it: this process's
+    environment with extra_env over it, the output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **(extra_env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout_s,
+        check=False,
+    )

@@ -6,6 +6,7 @@ carries a token in its environment, which is how a demo's orphan is still found
 after it has been handed to init.
 """
 
+import contextlib
 import os
 import re
 import signal
@@ -19,20 +20,20 @@ from pathlib import Path
 
 import httpx
 
-from runner.execution import processes
+from benchmarks.live_server import LiveServer, arrivals_async
+from demos.connection import choice_for
+from runner.execution import spec
 from runner.settings import PROJECT_ROOT
 from tests.harness.runner import (
     Event,
     all_pids,
     descendants,
-    free_port,
-    parse_events,
     pid_alive,
     proc_cmdline,
     proc_stat,
+    wait_until,
 )
 
-START_TIMEOUT_S = 20.0
 _ADDRESS = re.compile(r"0x[0-9a-f]+")
 _PGID = re.compile(r"pgid \d+")
 
@@ -44,7 +45,7 @@ def mask(text: str) -> str:
 
 def direct_run(module: str, database_url: str) -> tuple[str, str, int]:
     """stdout, stderr and exit status of ``python -u -m module``, as a learner sees them."""
-    env = processes.child_environment(database_url)
+    env = spec.child_environment(choice_for(database_url))
     done = subprocess.run(
         [sys.executable, "-u", "-m", module],
         cwd=PROJECT_ROOT,
@@ -57,53 +58,22 @@ def direct_run(module: str, database_url: str) -> tuple[str, str, int]:
     return done.stdout, done.stderr, done.returncode
 
 
-class ServedRunner:
-    """``python -m uvicorn`` serving tests.harness.served_app:create on a free loopback port."""
+class ServedRunner(LiveServer):
+    """tests.harness.served_app's runner in a process of its own (benchmarks.live_server),
+    its runs marked with a token of its own."""
 
     def __init__(self, *, fork_server: bool = True, **settings: object) -> None:
-        self.fork_server = fork_server
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
         self.token = uuid.uuid4().hex
-        self.env = {
-            **os.environ,
-            "RELIABILITY_TOKEN": self.token,
-            "RELIABILITY_FORK_SERVER": "1" if fork_server else "0",
-            **{f"TALK_{name.upper()}": str(value) for name, value in settings.items()},
-        }
-        self.process: subprocess.Popen[bytes] | None = None
+        super().__init__(
+            fork_server=fork_server,
+            app="tests.harness.served_app:create",
+            env={"RELIABILITY_TOKEN": self.token},
+            **settings,
+        )
         self.fork_server_pid: int | None = None
 
-    @property
-    def pid(self) -> int:
-        assert self.process is not None, "enter the runner first"
-        return self.process.pid
-
     def __enter__(self) -> "ServedRunner":
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "tests.harness.served_app:create",
-                "--factory",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--log-level",
-                "warning",
-                "--timeout-graceful-shutdown",
-                "3",
-            ],
-            cwd=PROJECT_ROOT,
-            env=self.env,
-        )
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not self._answers():
-            assert self.process.poll() is None, "the runner exited while starting"
-            assert time.monotonic() < deadline, f"no answer within {START_TIMEOUT_S:g} s"
-            time.sleep(0.1)
+        super().__enter__()
         if self.fork_server:
             # The lifespan starts the fork server before the first request is served.
             servers = [
@@ -114,21 +84,6 @@ class ServedRunner:
             assert len(servers) == 1, servers
             self.fork_server_pid = servers[0]
         return self
-
-    def _answers(self) -> bool:
-        try:
-            return httpx.get(f"{self.url}/api/demos", timeout=2).status_code == 200
-        except httpx.TransportError:
-            return False
-
-    def __exit__(self, *_exc: object) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(5)
 
     def rss_kib(self) -> int:
         """The server's resident memory now (VmRSS), in KiB."""
@@ -141,6 +96,24 @@ class ServedRunner:
         keep = {self.pid, self.fork_server_pid}
         marked = {pid for pid in all_pids() if self._carries_token(pid) and pid_alive(pid)}
         return (descendants(self.pid) | marked) - keep
+
+    def kill_session_leaders(self, within_s: float) -> set[int]:
+        """What a run without a kernel-held end leaves: wait until only processes that
+        called setsid() are left, kill them, and return them (none must be left after)."""
+
+        def only_session_leaders() -> bool:
+            try:
+                return all(os.getsid(pid) == pid for pid in self.leftovers())
+            except ProcessLookupError:
+                return False
+
+        assert wait_until(only_session_leaders, within_s), self.leftovers()
+        left = self.leftovers()
+        for pid in left:
+            with contextlib.suppress(ProcessLookupError):  # ended since it was listed
+                os.kill(pid, signal.SIGKILL)
+        assert wait_until(lambda: not self.leftovers(), within_s), self.leftovers()
+        return left
 
     def _carries_token(self, pid: int) -> bool:
         try:
@@ -179,12 +152,6 @@ class SharedRunners:
 
 async def events_of(response: httpx.Response) -> AsyncIterator[Event]:
     """The events of a run stream as they arrive, each with its arrival time."""
-    started = time.monotonic()
-    buffer = ""
-    async for chunk in response.aiter_text():
-        buffer += chunk
-        complete, _, buffer = buffer.rpartition("\n\n")
-        at = time.monotonic() - started
-        for name, data in parse_events(complete + "\n\n"):
-            yield Event(name, data, at)
-    assert buffer == "", f"the stream ended inside an event: {buffer!r}"
+    started = time.perf_counter()
+    async for arrival in arrivals_async(response):
+        yield Event(arrival.name, arrival.data, arrival.perf - started)

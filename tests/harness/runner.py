@@ -12,7 +12,8 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
-from demos.catalog import Demo
+from benchmarks.live_server import run_events
+from runner.deck.demo import Demo
 from runner.service.server import SHUTDOWN_GRACE_S
 from runner.settings import Settings
 
@@ -39,38 +40,15 @@ class Event:
     at: float  # seconds since the request was sent
 
 
-def parse_events(raw: str) -> list[tuple[str, str]]:
-    """SSE as the HTML standard parses it (our streams use LF only)."""
-    events, name, data = [], "", []
-    for line in raw.split("\n"):
-        if line == "":
-            if data:
-                events.append((name or "message", "\n".join(data)))
-            name, data = "", []
-        elif not line.startswith(":"):
-            field, _, value = line.partition(":")
-            value = value.removeprefix(" ")
-            if field == "event":
-                name = value
-            elif field == "data":
-                data.append(value)
-    return events
-
-
-def run_over_http(url: str, demo_id: str) -> list[Event]:
-    """One whole run of a demo through a served runner's API, its events in order."""
-    with (
-        httpx.Client(base_url=url, timeout=30) as client,
-        client.stream("POST", f"/api/demos/{demo_id}/run") as response,
-    ):
-        assert response.status_code == 200, response.read()
-        return [Event(name, data, 0.0) for name, data in parse_events(response.read().decode())]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def run_over_http(url: str, demo_id: str, *, silence_s: float = 30, **headers: str) -> list[Event]:
+    """One whole run of a demo through a served runner's API: every event in order, with
+    the time it arrived. silence_s is the longest wait for the next bytes."""
+    started = time.perf_counter()
+    with httpx.Client(timeout=silence_s) as client:
+        return [
+            Event(arrival.name, arrival.data, arrival.perf - started)
+            for arrival in run_events(client, url, demo_id, **headers)
+        ]
 
 
 class LiveRunner:
@@ -112,26 +90,8 @@ class LiveRunner:
         self.thread.join(15)
 
     def stream(self, demo_id: str, *, silence_s: float = 30, **headers: str) -> list[Event]:
-        """Run a demo to its end; every event with the time it arrived.
-
-        silence_s is the longest wait for the next bytes before the client gives up.
-        """
-        events: list[Event] = []
-        started = time.monotonic()
-        with (
-            httpx.Client(base_url=self.url, timeout=silence_s) as client,
-            client.stream("POST", f"/api/demos/{demo_id}/run", headers=headers) as response,
-        ):
-            assert response.status_code == 200, response.read()
-            assert response.headers["content-type"].startswith("text/event-stream")
-            buffer = ""
-            for chunk in response.iter_text():
-                buffer += chunk
-                complete, _, buffer = buffer.rpartition("\n\n")
-                at = time.monotonic() - started
-                events += [Event(n, d, at) for n, d in parse_events(complete + "\n\n")]
-        assert buffer == "", f"the stream ended inside an event: {buffer!r}"
-        return events
+        """Run a demo to its end; every event with the time it arrived."""
+        return run_over_http(self.url, demo_id, silence_s=silence_s, **headers)
 
 
 def exit_of(events: list[Event]) -> dict[str, object]:

@@ -2,15 +2,15 @@
 
 A process of its own, unlike the runner tests' thread, so that its memory, its
 children and its descendants are the runner's alone. Settings come from TALK_*
-variables; RELIABILITY_FORK_SERVER=0 makes every run a plain ``python -u -m``.
+variables; SERVED_FORK_SERVER=0 (benchmarks.live_server) makes every run a new interpreter.
 """
 
 import os
 
 from fastapi import FastAPI
 
-from demos import catalog
-from demos.catalog import Demo
+from runner.deck import catalog
+from runner.deck.demo import Demo
 from runner.service.app import create_app
 
 FIXTURES = "tests.harness.fixture_demos"
@@ -31,13 +31,21 @@ FIXTURE_DEMOS = (
             "bare_lingerer",
             "fork_loop",
             "memory_hog",
+            "newlines",
+            "stops_supervisor",
+            "traced",
+            "kills_supervisor",
+            "fork_chains",
+            "writes_project",
+            "shared_mapping",
         )
     ),
     Demo("slow_query", f"{FIXTURES}.slow_query", needs_database=True),
+    Demo("lost_on_checkin", f"{FIXTURES}.lost_on_checkin", needs_database=True),
 )
 
 
 def create() -> FastAPI:
     """The catalog's demos and the misbehaving ones, with or without the fork server."""
-    fork_server = os.environ.get("RELIABILITY_FORK_SERVER", "1") == "1"
+    fork_server = os.environ.get("SERVED_FORK_SERVER", "1") == "1"
     return create_app(demos=(*catalog.demos(), *FIXTURE_DEMOS), fork_server=fork_server)

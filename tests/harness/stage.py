@@ -21,8 +21,9 @@ from playwright.sync_api import Page
 
 from benchmarks import stage_deck
 from benchmarks.live_server import BENCH_DEMOS
-from demos import catalog
-from demos.catalog import Demo
+from benchmarks.rendering import GO_TO_DEMO
+from runner.deck import catalog
+from runner.deck.demo import Demo
 from runner.service.app import create_app
 from tests.harness.once import made_once
 from tests.harness.runner import FIXTURES, LiveRunner, settings
@@ -34,13 +35,6 @@ FLOOD = Demo("flood", f"{FIXTURES}.flood", needs_database=False)
 PAUSES = Demo("pauses", f"{FIXTURES}.pauses", needs_database=False)
 RECORDED = (*(d for d in catalog.demos() if d.id in ("gather", "engine-connect")), LATE)
 DEMOS = (*RECORDED, PAUSES, *(d for d in BENCH_DEMOS if d.id.startswith("flood-")), FLOOD)
-
-GO_TO_DEMO = """(id) => {
-  const demo = document.querySelector(`.demo[data-demo-id="${id}"]`);
-  const where = Reveal.getIndices(demo.closest('section'));
-  Reveal.slide(where.h, where.v);
-  return talkRunner.indexOf(demo);
-}"""
 
 
 def build(target: Path) -> Path:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from demos.catalog import Demo
+from runner.deck.demo import Demo
 
 HELLO = '''\
 """Say hello, twice."""
@@ -23,6 +23,7 @@ import sys
 
 def main() -> None:
     # region greet
+    # headline: hel
     print("hello")
     print("to stderr", file=sys.stderr)  # OMIT
     # endregion

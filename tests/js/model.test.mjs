@@ -5,6 +5,7 @@ import { test } from "node:test";
 import {
   WINDOW_LINES,
   addLine,
+  addText,
   createModel,
   describeExit,
   finish,
@@ -139,4 +140,31 @@ test("the exit is described with its code, time and what cut it short", () => {
     "exit -9 \u00b7 30.00 s \u00b7 timed out \u00b7 output cut short"
   );
   assert.equal(runningText(2.345), "running \u00b7 2.3 s");
+});
+
+test("lines that came in one event are the lines that came one by one", () => {
+  const parts = ["It took ", "1.0 s\n", "x".repeat(5000) + "\n", "\n", "\n", "half"];
+  const oneByOne = model([]);
+  startLive(oneByOne, 1, 0);
+  addLine(oneByOne, "stdout", "before: ");
+  for (const part of parts) addLine(oneByOne, "stdout", part);
+  const framed = model([]);
+  startLive(framed, 1, 0);
+  addLine(framed, "stdout", "before: ");
+  addText(framed, "stdout", parts.slice(0, 3).join(""));
+  addText(framed, "stdout", parts.slice(3).join(""));
+  assert.deepEqual(snapshot(framed), snapshot(oneByOne));
+});
+
+test("a frame of a million empty lines is counted whole and keeps only a window", () => {
+  const m = model([]);
+  startLive(m, 1, 0);
+  addLine(m, "stdout", "first: ");
+  addText(m, "stdout", "done\n" + "\n".repeat(1_000_000) + "last\n");
+  assert.equal(m.total, 1_000_002);
+  assert.ok(m.lines.length <= 2 * WINDOW_LINES);
+  const view = snapshot(m);
+  assert.equal(view.lines.at(-1).text, "last\n");
+  assert.equal(view.lines.at(-2).text, "\n");
+  assert.equal(view.hidden, 1_000_002 - WINDOW_LINES);
 });

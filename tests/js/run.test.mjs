@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { createModel, snapshot } from "../../assets/runner/model.js";
-import { NO_RUNNER, run, stop } from "../../assets/runner/run.js";
+import { DECK_BUG, NO_RUNNER, run, stop } from "../../assets/runner/run.js";
 
 const RECORDED = [{ stream: "stdout", text: "It took 1.0 s\n" }];
 
@@ -34,7 +34,7 @@ function fakeRunner({ status = 200, type = "text/event-stream", text = "", open 
     init.signal.addEventListener("abort", () => stream.error(new DOMException("aborted", "AbortError")));
     return Promise.resolve(new Response(status === 204 ? null : body, { status, headers: { "content-type": type } }));
   };
-  return { fetch, calls, write: (t) => stream.enqueue(encoder.encode(t)) };
+  return { fetch, calls, write: (t) => stream.enqueue(encoder.encode(t)), fail: (error) => stream.error(error) };
 }
 
 function env(runner, overrides = {}) {
@@ -157,6 +157,52 @@ test("a network failure that is not a Stop means no runner", async () => {
   const m = model();
   await run(m, env(fakeRunner(), { fetch: () => Promise.reject(new TypeError("Failed to fetch")) }));
   assert.deepEqual(m.status, { text: NO_RUNNER, kind: "error" });
+});
+
+test("a bug in the deck while output arrives is reported as a bug, not as a missing runner", async () => {
+  const m = model();
+  const runner = fakeRunner({ text: events(["stdout", "first\n"], ["exit", '{"code": 0, "elapsed_s": 0.1}']) });
+  const logged = [];
+  const original = console.error;
+  console.error = (error) => logged.push(error);
+  try {
+    await run(m, env(runner, { changed: () => { throw new TypeError("draw is not a function"); } }));
+  } finally {
+    console.error = original;
+  }
+  assert.equal(m.phase, "done");
+  assert.deepEqual(m.status, { text: `${DECK_BUG} TypeError: draw is not a function`, kind: "error" });
+  assert.equal(logged.length, 1);
+  assert.ok(logged[0] instanceof TypeError);
+});
+
+test("a connection that breaks while the output streams means no runner", async () => {
+  const runner = fakeRunner({ open: true, text: events(["stdout", "first\n"]) });
+  const m = model();
+  const running = run(m, env(runner));
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  runner.fail(new TypeError("network error"));
+  await running;
+  assert.equal(m.source, "recorded");
+  assert.deepEqual(m.status, { text: NO_RUNNER, kind: "error" });
+});
+
+test("a bug in the deck after the stream has ended is reported as a bug, not as a missing runner", async () => {
+  const m = model();
+  const text = events(["stderr", "boom\n"], ["exit", '{"code": 1, "elapsed_s": 0.1}']);
+  const database = { knownDown: () => false, downNow: async () => null.reachable };
+  const logged = [];
+  const original = console.error;
+  console.error = (error) => logged.push(error);
+  try {
+    await run(m, env(fakeRunner({ text }), { needsDatabase: true, database }));
+  } finally {
+    console.error = original;
+  }
+  assert.equal(m.status.kind, "error");
+  assert.ok(m.status.text.startsWith(`${DECK_BUG} TypeError`), m.status.text);
+  assert.equal(logged.length, 1);
+  assert.ok(logged[0] instanceof TypeError);
 });
 
 test("a second Run while one is going does nothing; each run gets a new id", async () => {

@@ -18,16 +18,9 @@ import httpx
 import pytest
 from sqlalchemy.engine import make_url
 
+from benchmarks.live_server import run_events
 from tests.harness.reliability import ServedRunner, SharedRunners
-from tests.harness.runner import (
-    Event,
-    exit_of,
-    group_alive,
-    parse_events,
-    pid_alive,
-    text_of,
-    wait_until,
-)
+from tests.harness.runner import Event, exit_of, group_alive, pid_alive, text_of, wait_until
 
 LAUNCH_PATHS = [pytest.param(True, id="fork-server"), pytest.param(False, id="plain")]
 DATABASE_ERROR = "error: cannot use the database at "
@@ -46,19 +39,12 @@ def _one_error_line(stderr: str) -> str:
 def _stream(url: str, demo_id: str, on_event: object = None) -> list[Event]:
     """Run a demo to its end; on_event(event) is called as each event arrives."""
     events: list[Event] = []
-    started = time.monotonic()
-    with (
-        httpx.Client(base_url=url, timeout=30) as client,
-        client.stream("POST", f"/api/demos/{demo_id}/run") as response,
-    ):
-        assert response.status_code == 200, response.read()
-        buffer = ""
-        for chunk in response.iter_text():
-            complete, _, buffer = (buffer + chunk).rpartition("\n\n")
-            for name, data in parse_events(complete + "\n\n"):
-                events.append(Event(name, data, time.monotonic() - started))
-                if callable(on_event):
-                    on_event(events[-1])
+    started = time.perf_counter()
+    with httpx.Client(timeout=30) as client:
+        for arrival in run_events(client, url, demo_id):
+            events.append(Event(arrival.name, arrival.data, arrival.perf - started))
+            if callable(on_event):
+                on_event(events[-1])
     return events
 
 
@@ -138,6 +124,8 @@ def test_an_unreachable_database_ends_the_run_with_one_line_at_once(
         pytest.param("payoff", "one by one, sync", 1.0, id="payoff-sync-sleeps"),
         # an aiomysql connection waiting on a 30 s SELECT SLEEP
         pytest.param("slow_query", "connected, sleeping", 0.3, id="async-slow-query"),
+        # idle pooled connections going back to their pool once the server is gone
+        pytest.param("lost_on_checkin", "connected, sleeping", 0.3, id="sync-checkin"),
     ],
 )
 def test_a_database_killed_mid_demo_ends_the_run_with_one_line_at_once(
@@ -148,8 +136,15 @@ def test_a_database_killed_mid_demo_ends_the_run_with_one_line_at_once(
     with KillableProxy(database.host or "127.0.0.1", database.port or 3306) as proxy:
         via_proxy = database.set(host="127.0.0.1", port=proxy.port)
 
+        printed: list[str] = []
+
         def kill_on_cue(event: Event) -> None:
-            if event.name == "stdout" and event.data.startswith(kill_after):
+            # Output comes in frames (runner/execution/events.py): the cue's line may
+            # arrive with the lines before it, so it is looked for at any line's start.
+            if event.name != "stdout" or killed_at:
+                return
+            printed.append(event.data)
+            if any(line.startswith(kill_after) for line in "".join(printed).splitlines()):
                 time.sleep(delay_s)
                 proxy.kill()
                 killed_at.append(time.monotonic())
@@ -246,6 +241,54 @@ def test_a_100_mb_line_without_a_newline_is_cut_at_the_cap(
     assert "printed more than" in text_of(events, "stderr")
     # The latencies are printed, not asserted: a busy machine slows every answer.
     assert latencies and all(latency < float("inf") for latency in latencies)
+
+
+# Two million empty lines once took the event loop 28 s (one event each): health
+# unanswered, the time limit passed by 5 s. Gathered into frames, they are a few
+# dozen events. A generous bound on health, which a busy machine keeps and a loop
+# held by the flood does not; benchmarks/floods.py prints the latencies themselves.
+HEALTH_BOUND_S = 2.5
+# 2 MiB in frames of at most 32 Ki characters, plus one frame per 25 ms for 10 s:
+# at most 464, however the lines arrive. Each line an event would be 2,097,152.
+MOST_NEWLINE_EVENTS = 500
+
+
+@pytest.mark.parametrize(
+    ("cap_mib", "timeout_s"),
+    [
+        pytest.param(1, 20.0, id="cut-by-the-cap"),
+        pytest.param(4, 5.0, id="ended-by-the-time-limit"),
+    ],
+)
+def test_two_mebibytes_of_empty_lines_are_a_few_frames_and_health_keeps_answering(
+    served_runner: SharedRunners, cap_mib: int, timeout_s: float
+) -> None:
+    cap = cap_mib * 1024 * 1024
+    runner = served_runner(output_cap_bytes=cap, run_timeout_s=timeout_s)
+    with _health_latencies(runner.url) as latencies:
+        time.sleep(0.2)  # the first probe, before the flood
+        events = _stream(runner.url, "newlines")
+    assert wait_until(lambda: not runner.leftovers(), 2), runner.leftovers()
+
+    shown = text_of(events, "stdout")
+    exit = exit_of(events)
+    slowest = max(latencies)
+    print(
+        f"\n2 MiB of newlines, cap {cap_mib} MiB, limit {timeout_s:g} s: "
+        f"{len(shown):,} lines in {len(events)} events, exit {exit}; "
+        f"{len(latencies)} health answers, slowest {slowest * 1000:.0f} ms"
+    )
+    # The text is the demo's, exactly: the lines it printed, up to the cap.
+    assert shown == "\n" * min(cap, 2 * 1024 * 1024)
+    assert len(events) < MOST_NEWLINE_EVENTS
+    if cap_mib == 1:
+        assert exit["truncated"] is True and exit["timed_out"] is False
+    else:  # all of it shown, then the demo sleeps until its time limit
+        assert exit["timed_out"] is True and exit["truncated"] is False
+        assert "ran longer than" in text_of(events, "stderr")
+    # Ended by its limit, on time (the stop grace is 1 s; the rest is a busy machine).
+    assert float(exit["elapsed_s"]) < timeout_s + 1.5  # type: ignore[arg-type]
+    assert latencies and slowest < HEALTH_BOUND_S
 
 
 @pytest.mark.parametrize("fork_server", LAUNCH_PATHS)

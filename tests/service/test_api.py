@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from demos import catalog
+from runner.deck import catalog
 from runner.service.app import create_app
 from tests.harness.database import SessionDatabase
 from tests.harness.runner import FIXTURE_DEMOS, LiveRunner, settings
@@ -87,6 +87,7 @@ async def test_demos_lists_the_catalog_in_talk_order() -> None:
         "title": catalog.find("gather").title,  # type: ignore[union-attr]
         "module": "demos.python_async.gather",
         "needs_database": False,
+        "problem": None,  # it runs: nothing wrong with its file
     }
     assert all(d["title"] for d in demos)
 
@@ -96,9 +97,15 @@ def openapi() -> Iterator[dict[str, object]]:
     yield create_app(settings=settings()).openapi()
 
 
-def test_openapi_describes_the_three_paths_and_the_event_stream(openapi: dict[str, object]) -> None:
+def test_openapi_describes_the_four_paths_and_the_event_stream(openapi: dict[str, object]) -> None:
     paths: dict[str, dict[str, dict[str, object]]] = openapi["paths"]  # type: ignore[assignment]
-    assert set(paths) == {"/api/health", "/api/demos", "/api/demos/{demo_id}/run"}
+    assert set(paths) == {
+        "/api/health",
+        "/api/demos",
+        "/api/demos/{demo_id}/run",
+        "/api/rehearsals",  # the speaker view's rehearse mode saves here
+    }
+    assert "201" in paths["/api/rehearsals"]["post"]["responses"]
     run = paths["/api/demos/{demo_id}/run"]["post"]
     responses: dict[str, dict[str, dict[str, object]]] = run["responses"]  # type: ignore[assignment]
     assert "text/event-stream" in responses["200"]["content"]
@@ -114,3 +121,28 @@ async def test_no_page_pulls_in_third_party_script_and_the_schema_stays() -> Non
         schema = await client.get("/openapi.json")
     assert schema.status_code == 200
     assert schema.json()["info"]["title"] == "Talk runner"
+
+
+# The runner's own pages and curl pass runner/service/security.py (test_security.py
+# refuses the rest without running anything); this runs a demo, so it is no fast test.
+RUNNERS_OWN = "http://127.0.0.1:8000"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},  # curl: no Origin, no Sec-Fetch-Site
+        {"origin": RUNNERS_OWN, "sec-fetch-site": "same-origin"},
+        {"origin": "http://LOCALHOST:8000", "host": "localhost:8000"},
+        {"host": "[::1]:8000", "origin": "http://[::1]:8000"},
+    ],
+)
+@pytest.mark.asyncio
+async def test_the_runner_own_pages_and_curl_may_run_a_demo(headers: dict[str, str]) -> None:
+    app = create_app(settings=settings(), demos=FIXTURE_DEMOS)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url=RUNNERS_OWN) as client:
+        response = await client.post("/api/demos/failing/run", headers=headers)
+    assert response.status_code == 200
+    assert "event: exit" in response.text
+    assert not any(h.startswith("access-control-") for h in response.headers)

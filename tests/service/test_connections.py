@@ -22,10 +22,11 @@ import pytest
 from fastapi import FastAPI
 from starlette.types import Message
 
+from benchmarks.live_server import free_port
 from runner.service import connections
 from runner.service.security import RequestGuard
 from runner.settings import PROJECT_ROOT
-from tests.harness.runner import exit_of, free_port, run_over_http
+from tests.harness.runner import exit_of, run_over_http
 
 DESCRIPTORS = 256
 FLOOD = 1000
@@ -131,6 +132,55 @@ def test_a_thousand_slow_or_refused_connections_leave_the_runner_answering(
     text = log.read_bytes()
     assert len(text) < LOG_LIMIT_BYTES, len(text)
     assert b"Errno 24" not in text and b"Too many open files" not in text
+
+
+# More than the runner serves at once (MAX_CONNECTIONS, 128): before bodies were timed,
+# 127 of them held every place and the deck and health answered 503.
+STALLED_BODIES = 192
+
+
+def _stalled_bodies(port: int) -> list[socket.socket]:
+    """STALLED_BODIES runs asked for with a POST whose body stops after 2 of 1,000 bytes."""
+    held = []
+    for _ in range(STALLED_BODIES):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+        sock.sendall(
+            b"POST /api/demos/coroutine-object/run HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Length: 1000\r\n\r\nab"
+        )
+        held.append(sock)
+        time.sleep(0.01)  # one by one, as a slow client arrives: each gets its headers in
+    return held
+
+
+def _closed_by_the_server(sock: socket.socket) -> bool:
+    try:
+        return sock.recv(4096) == b""
+    except ConnectionResetError:
+        return True
+    except TimeoutError:
+        return False
+
+
+def test_stalled_request_bodies_never_hold_the_places_the_deck_and_health_need(
+    served_under_256: tuple[str, subprocess.Popen[bytes], Path],
+) -> None:
+    url, _process, _log = served_under_256
+    held = _stalled_bodies(int(url.rpartition(":")[2]))
+    try:
+        assert _health_within_a_second(url)
+        assert httpx.get(f"{url}/", timeout=5).status_code == 200  # the deck
+        events = run_over_http(url, "coroutine-object")
+        assert exit_of(events)["code"] == 0, events
+        # Each is dropped, as a request whose headers never end would be: the oldest
+        # at once to make room, the rest when their time to send the request is up.
+        deadline = time.monotonic() + connections.REQUEST_TIMEOUT_S + 10
+        for sock in held:
+            sock.settimeout(max(deadline - time.monotonic(), 0.1))
+            assert _closed_by_the_server(sock), "a stalled body was never dropped"
+    finally:
+        for sock in held:
+            sock.close()
 
 
 @pytest.mark.fast

@@ -17,10 +17,10 @@ import httpx
 import pytest
 from playwright.sync_api import Page
 
-from demos import catalog
-from runner.deck import recordings
+from benchmarks.live_server import free_port
+from runner.deck import catalog, recordings
 from tests.harness.preview import serving
-from tests.harness.runner import demo_runs_below, free_port
+from tests.harness.runner import demo_runs_below
 
 pytestmark = pytest.mark.browser
 

@@ -11,12 +11,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from demos import catalog
+from benchmarks.live_server import parse_events
+from runner.deck import catalog
 from runner.deck.excerpts import excerpt
 from runner.service.app import create_app
-from runner.service.authoring import Authoring
+from runner.service.authoring import EDIT_IDLE_S, Authoring
 from runner.service.editing import MAX_CODE_BYTES, TOKEN_HEADER, remove_stale_folders
-from tests.harness.runner import LiveRunner, demo_runs_below, parse_events, wait_until
+from tests.harness.runner import LiveRunner, demo_runs_below, wait_until
 
 TOKEN = "a-secret-token-for-the-tests-only-0123456789"
 DEMO = "coroutine-object"
@@ -115,7 +116,8 @@ def test_with_the_session_the_edit_runs_and_streams_and_the_file_stays(
     events = parse_events(response.text)
     stdout = "".join(data for name, data in events if name == "stdout")
     assert stdout.startswith("edited on the slide\n")
-    assert "'send'" in stdout  # the rest of the demo ran as before
+    # the rest of the demo ran as before: its public attributes, on one line
+    assert "send" in stdout.splitlines()[1].split()
     (exit_data,) = [data for name, data in events if name == "exit"]
     assert json.loads(exit_data)["code"] == 0
     assert demo.path.read_bytes() == on_disk
@@ -162,4 +164,56 @@ def test_without_edit_mode_there_is_no_edited_run() -> None:
     with LiveRunner(create_app(fork_server=False)) as plain:
         response = edited_run(plain, LINGERING, **{TOKEN_HEADER: TOKEN})
         assert response.status_code == 404
+        assert demo_runs_below(os.getpid()) == []
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.mark.fast
+def test_a_session_ends_after_thirty_idle_minutes_and_each_edited_run_restarts_the_count() -> None:
+    clock = FakeClock()
+    authoring = Authoring(edit_token=TOKEN, clock=clock)
+    session = authoring.exchange(TOKEN)
+    assert session is not None
+    clock.now += EDIT_IDLE_S - 1
+    assert authoring.admits(session)  # used: the thirty minutes start again
+    clock.now += EDIT_IDLE_S - 1
+    assert authoring.admits(session)
+    clock.now += EDIT_IDLE_S + 1
+    assert not authoring.admits(session)
+    clock.now -= EDIT_IDLE_S  # ended for good, whatever the clock says later
+    assert not authoring.admits(session)
+    assert authoring.exchange(TOKEN) is None  # and the printed URL opens no new one
+
+
+def test_an_idle_session_is_refused_over_http_saying_how_it_ended() -> None:
+    clock = FakeClock()
+    app = create_app(fork_server=False, authoring=Authoring(edit_token=TOKEN, clock=clock))
+    with LiveRunner(app) as live:
+        session = exchange(live, TOKEN).json()["token"]
+        clock.now += EDIT_IDLE_S + 1
+        response = edited_run(live, LINGERING, **{TOKEN_HEADER: session})
+        assert response.status_code == 403
+        assert "30 min without an edited run" in response.json()["detail"]
+        assert demo_runs_below(os.getpid()) == []
+
+
+def test_a_session_ends_when_the_runner_restarts() -> None:
+    """The session lives in the runner only: a restarted one (a new printed token)
+    refuses the session a tab kept from before."""
+    with LiveRunner(create_app(fork_server=False, authoring=Authoring(edit_token=TOKEN))) as old:
+        session = exchange(old, TOKEN).json()["token"]
+        assert edited_run(old, "print(1)\n", **{TOKEN_HEADER: session}).status_code == 200
+    restarted = Authoring(edit_token=TOKEN[::-1])
+    with LiveRunner(create_app(fork_server=False, authoring=restarted)) as new:
+        response = edited_run(new, LINGERING, **{TOKEN_HEADER: session})
+        assert response.status_code == 403
+        assert "when the runner restarts" in response.json()["detail"]
+        assert exchange(new, TOKEN).status_code == 403  # the old printed URL is dead too
         assert demo_runs_below(os.getpid()) == []

@@ -5,8 +5,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page
 
-from demos import catalog
-from runner.deck import builder
+from runner.deck import builder, catalog
 from runner.service.app import create_app
 from runner.service.authoring import Authoring
 from tests.harness.runner import LiveRunner

@@ -41,7 +41,7 @@ def output_of(page: Page, demo_id: str) -> dict[str, object]:
             chars: stream.textContent.length,
             last: stream.lastElementChild ? stream.lastElementChild.textContent : null,
             hidden: hidden && !hidden.hidden ? hidden.textContent : null,
-            status: output.querySelector('.demo-status').textContent,
+            status: output.closest('.demo').querySelector('.demo-status').textContent,
           };
         }""",
         demo_id,

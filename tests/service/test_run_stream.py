@@ -8,13 +8,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from benchmarks.live_server import parse_events, run_events
 from runner.service.app import create_app
 from tests.harness.runner import (
     FIXTURE_DEMOS,
     LiveRunner,
     exit_of,
     group_alive,
-    parse_events,
     pid_alive,
     settings,
     text_of,
@@ -42,17 +42,11 @@ def test_output_arrives_while_the_demo_runs_and_a_paused_partial_line_too(
     monkeypatch.setenv("HANDSHAKE_DIR", str(tmp_path))
     answers = {"first\n": tmp_path / "1", "waiting...": tmp_path / "2"}
     events: list[tuple[str, str]] = []
-    with (
-        httpx.Client(base_url=live.url, timeout=30) as client,
-        client.stream("POST", "/api/demos/handshake/run") as response,
-    ):
-        buffer = ""
-        for chunk in response.iter_text():
-            complete, _, buffer = (buffer + chunk).rpartition("\n\n")
-            for name, data in parse_events(complete + "\n\n"):
-                events.append((name, data))
-                if name == "stdout" and data in answers:
-                    answers[data].touch()
+    with httpx.Client(timeout=30) as client:
+        for arrival in run_events(client, live.url, "handshake"):
+            events.append((arrival.name, arrival.data))
+            if arrival.name == "stdout" and arrival.data in answers:
+                answers[arrival.data].touch()
 
     assert [data for name, data in events if name == "stdout"] == [
         "first\n",
@@ -65,7 +59,9 @@ def test_output_arrives_while_the_demo_runs_and_a_paused_partial_line_too(
 def test_framing_keeps_the_text_exact_and_ends_lines_at_carriage_returns(live: LiveRunner) -> None:
     events = live.stream("framing")
 
-    lines = [e.data for e in events if e.name == "stdout"]
+    # An event holds as many whole lines as came together (docs/wire.md): the text is
+    # what counts, and the lines in it.
+    lines = text_of(events, "stdout").splitlines(keepends=True)
     assert lines == [
         "crlf\n",
         "bar 1\n",

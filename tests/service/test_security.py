@@ -99,26 +99,6 @@ async def test_a_chunked_large_body_is_refused(client: httpx.AsyncClient) -> Non
     await refused(client, 413, content=chunks())
 
 
-@pytest.mark.parametrize(
-    "headers",
-    [
-        {},  # curl: no Origin, no Sec-Fetch-Site
-        {"origin": OWN, "sec-fetch-site": "same-origin"},
-        {"origin": "http://LOCALHOST:8000", "host": "localhost:8000"},
-        {"host": "[::1]:8000", "origin": "http://[::1]:8000"},
-    ],
-)
-@pytest.mark.asyncio
-async def test_the_runner_own_pages_and_curl_may_run_a_demo(headers: dict[str, str]) -> None:
-    app = create_app(settings=settings(), demos=FIXTURE_DEMOS)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url=OWN) as client:
-        response = await client.post("/api/demos/failing/run", headers=headers)
-    assert response.status_code == 200
-    assert "event: exit" in response.text
-    assert not any(h.startswith("access-control-") for h in response.headers)
-
-
 @pytest.mark.asyncio
 async def test_no_cors_preflight_is_granted(client: httpx.AsyncClient) -> None:
     async with client:

@@ -10,9 +10,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from benchmarks.live_server import free_port
 from runner.service.security import is_loopback
 from runner.service.server import browse_host
-from tests.harness.runner import free_port
 
 
 def test_only_loopback_addresses_count_as_loopback() -> None:

@@ -12,9 +12,10 @@ pytestmark = pytest.mark.browser
 
 PHASE = "(i) => talkRunner.state(i).phase"
 SHOWN = """() => {
-  const output = document.querySelector('.demo[data-demo-id="late"] .demo-output');
+  const demo = document.querySelector('.demo[data-demo-id="late"]');
+  const output = demo.querySelector('.demo-output');
   const line = (name) => {
-    const node = output.querySelector(name);
+    const node = demo.querySelector(name);
     return node && node.textContent;
   };
   return { stream: line('.demo-stream'), progress: line('.demo-progress'),
@@ -23,11 +24,11 @@ SHOWN = """() => {
 # Under load a run of 3 s can be over before a poll sees it running: what each
 # window showed while it ran is recorded as it changes, and checked afterwards.
 WATCH_PROGRESS = """() => {
-  const output = document.querySelector('.demo[data-demo-id="late"] .demo-output');
+  const demo = document.querySelector('.demo[data-demo-id="late"]');
   window.sawProgress = false;
   new MutationObserver(() => {
-    window.sawProgress ||= output.querySelector('.demo-progress') !== null;
-  }).observe(output, { subtree: true, childList: true });
+    window.sawProgress ||= demo.querySelector('.demo-progress') !== null;
+  }).observe(demo, { subtree: true, childList: true });
 }"""
 WATCH_STATUS = """() => {
   const status = document.getElementById('talk-run-status');
@@ -173,3 +174,28 @@ def test_no_label_or_menu_covers_a_preview(page: Page, stage_url: str, layout: s
         "(layout) => document.body.dataset.speakerLayout === layout", arg=layout
     )
     assert speaker.evaluate(OVERLAYS_ON_PREVIEWS) == []
+
+
+SUBSCRIBE_THREE = """() => {
+  window.heard = 0;
+  talkRunner.subscribe(() => { throw new Error('a bug in a listener'); });
+  talkRunner.subscribe(() => { window.heard += 1; });
+  const gone = window.open('about:blank');  // a speaker view closed without its pagehide
+  talkRunner.subscribe(() => { throw new Error('a window that has gone'); }, gone);
+  gone.close();
+}"""
+
+
+def test_a_listener_that_throws_is_said_and_dropped_and_the_others_still_hear(
+    page: Page, stage_url: str
+) -> None:
+    index = stage.open_demo(page, stage_url, "late")
+    errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.evaluate(SUBSCRIBE_THREE)
+    page.keyboard.press("r")
+    stage.wait_for_end(page, index)
+    assert page.evaluate("() => window.heard") >= 2  # running, then ended
+    said = [text for text in errors if "a run listener failed" in text]
+    assert len(said) == 1 and "a bug in a listener" in said[0], errors
+    assert not any("a window that has gone" in text for text in errors), errors

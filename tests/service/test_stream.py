@@ -8,14 +8,17 @@ import time
 
 import httpx
 import pytest
+from fastapi.sse import format_sse_event
 from hypothesis import given
 from hypothesis import strategies as st
 
-from demos.catalog import Demo
-from runner.execution.events import Exit, Output
+from benchmarks.live_server import parse_events
+from runner.deck.demo import Demo
+from runner.execution.events import Exit, Output, portable
 from runner.service.app import create_app
 from runner.service.stream import frame
-from tests.harness.runner import FIXTURE_DEMOS, FIXTURES, LiveRunner, parse_events, settings
+from runner.settings import PROJECT_ROOT
+from tests.harness.runner import FIXTURE_DEMOS, FIXTURES, LiveRunner, settings
 
 
 # Any text a run can produce: no CR (it ends a line) and no lone surrogate (the
@@ -24,6 +27,13 @@ from tests.harness.runner import FIXTURE_DEMOS, FIXTURES, LiveRunner, parse_even
 @given(st.text(alphabet=st.characters(exclude_characters="\r", exclude_categories=["Cs"])))
 def test_any_output_text_survives_the_framing_exactly(text: str) -> None:
     assert parse_events(frame(Output("stderr", text)).decode()) == [("stderr", text)]
+
+
+@pytest.mark.fast
+@given(st.text(alphabet=st.characters(exclude_categories=["Cs"])))
+def test_output_is_framed_byte_for_byte_as_fastapi_frames_it(text: str) -> None:
+    expected = format_sse_event(event="stdout", data_str=portable(text, PROJECT_ROOT))
+    assert frame(Output("stdout", text)) == expected
 
 
 @pytest.mark.fast

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from benchmarks.live_server import parse_events
 from runner.execution.events import Exit, Output
 from runner.service import stream
 from runner.service.stream import RunStreamResponse
-from tests.harness.runner import parse_events
 
 pytestmark = [pytest.mark.fast, pytest.mark.asyncio]
 

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from demos import catalog
-from runner.deck import builder
+from runner.deck import builder, catalog
 from runner.service.app import create_app
 from runner.service.authoring import Authoring
 from runner.service.watch import DeckWatcher

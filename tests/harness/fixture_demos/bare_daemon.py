@@ -3,9 +3,12 @@ then exits: nothing links the sleeper to its run but its ancestry."""
 
 import subprocess
 
+from tests.harness.fixture_demos._outside import system_pid_of
+
 
 def start_bare_daemon() -> int:
-    return subprocess.Popen(["sleep", "313"], start_new_session=True, env={}).pid
+    child = subprocess.Popen(["sleep", "313"], start_new_session=True, env={})
+    return system_pid_of(child.pid)
 
 
 def main() -> None:

@@ -7,6 +7,8 @@ not reach it, and it closes the pipes, so the end of the output does not wait fo
 import os
 import time
 
+from tests.harness.fixture_demos._outside import system_pid
+
 
 def start_daemon() -> int:
     """Fork a daemon that sleeps for ten minutes outside our group; its pid."""
@@ -17,7 +19,7 @@ def start_daemon() -> int:
             devnull = os.open(os.devnull, os.O_RDWR)
             for fd in (0, 1, 2):
                 os.dup2(devnull, fd)
-            os.write(write_end, f"{os.getpid()}\n".encode())
+            os.write(write_end, f"{system_pid()}\n".encode())
             time.sleep(600)
         os._exit(0)
     os.close(write_end)

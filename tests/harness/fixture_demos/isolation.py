@@ -14,6 +14,7 @@ import sys
 import sqlalchemy  # already imported by the fork server: the library a run could taint
 
 from demos.connection import configured_server
+from tests.harness.fixture_demos._outside import supervisor_pid, system_pid
 
 HELPER = "tests.harness.fixture_demos.isolation_helper"
 MARK = "_talk_isolation_mark"
@@ -27,9 +28,9 @@ def _parent_of(pid: int) -> int:
 
 def main() -> None:
     found = {
-        "pid": os.getpid(),
-        "ppid": os.getppid(),
-        "grandparent": _parent_of(os.getppid()),
+        "pid": system_pid(),
+        "ppid": supervisor_pid(),
+        "grandparent": _parent_of(supervisor_pid()),
         "library_attribute": getattr(sqlalchemy, MARK, None),
         "environment": os.environ.get(ENV_MARK),
         "builtins_global": getattr(builtins, MARK, None),
@@ -39,10 +40,10 @@ def main() -> None:
         "stdin": os.readlink("/proc/self/fd/0"),
     }
     # The traces: each would be seen by a later run sharing this process.
-    setattr(sqlalchemy, MARK, os.getpid())
-    os.environ[ENV_MARK] = str(os.getpid())
-    setattr(builtins, MARK, os.getpid())
-    globals()[MARK] = os.getpid()
+    setattr(sqlalchemy, MARK, system_pid())
+    os.environ[ENV_MARK] = str(system_pid())
+    setattr(builtins, MARK, system_pid())
+    globals()[MARK] = system_pid()
     importlib.import_module(HELPER)
     print(json.dumps(found))
 

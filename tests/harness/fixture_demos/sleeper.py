@@ -1,11 +1,12 @@
 """Says which process group it leads, then sleeps far longer than any test waits."""
 
-import os
 import time
+
+from tests.harness.fixture_demos._outside import system_pgid
 
 
 def main() -> None:
-    print(f"pgid {os.getpgid(0)}")
+    print(f"pgid {system_pgid()}")
     time.sleep(600)
 
 

@@ -3,12 +3,13 @@
 Slow enough that a client can leave mid-stream; the same lines every run.
 """
 
-import os
 import time
+
+from tests.harness.fixture_demos._outside import system_pgid
 
 
 def main() -> None:
-    print(f"pgid {os.getpgid(0)}")
+    print(f"pgid {system_pgid()}")
     for number in range(20):
         print(f"line {number}")
         time.sleep(0.05)
