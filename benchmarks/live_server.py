@@ -10,6 +10,7 @@ streams with the same :class:`EventReader`.
 
 import codecs
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -230,7 +231,22 @@ def run_events(client: httpx.Client, url: str, demo_id: str, **headers: str) -> 
         yield from arrivals(response)
 
 
+# Below every default ephemeral range (Linux from 32768, macOS and Windows from 49152).
+SERVER_PORTS = range(20000, 32768)
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A loopback port nothing is bound to now, for a server started a moment later.
+
+    Not one the kernel picks (port 0): those come from the ephemeral range, which every
+    outgoing connection (a client of a runner, of MariaDB) also draws its local port
+    from, and one of them took a port between this check and uvicorn's bind in CI.
+    """
+    while True:
+        port = random.choice(SERVER_PORTS)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
