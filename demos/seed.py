@@ -7,6 +7,7 @@ with it before it starts.
 
 from sqlalchemy import create_engine, delete, insert, select
 from sqlalchemy.engine import URL
+from sqlalchemy.schema import CreateTable
 
 from demos.sqlalchemy_async.models import Base, Step, Todo
 
@@ -61,7 +62,11 @@ def seed(url: URL) -> int:
     """
     engine = create_engine(url)
     try:
-        Base.metadata.create_all(engine)
+        with engine.begin() as conn:
+            # IF NOT EXISTS, not create_all's look-then-create: two demos started at once
+            # on a fresh SQLite file both looked, and the second CREATE failed.
+            for table in Base.metadata.sorted_tables:
+                conn.execute(CreateTable(table, if_not_exists=True))
         with engine.begin() as conn:
             conn.execute(delete(Step))
             conn.execute(delete(Todo))
