@@ -229,7 +229,10 @@ def test_the_build_writes_only_into_its_build_folder(toy: ToyDeck) -> None:
         return {
             path: (path.stat().st_mtime_ns, path.read_bytes())
             for path in toy.root.rglob("*")
-            if path.is_file() and not path.is_relative_to(toy.build_dir)
+            if path.is_file()
+            and not path.is_relative_to(toy.build_dir)
+            # Python's bytecode cache, written by the import unless PYTHONDONTWRITEBYTECODE
+            and "__pycache__" not in path.parts
         }
 
     before = outside_the_build()
