@@ -32,7 +32,6 @@ pytest_plugins = [
     "tests.harness.toy_deck",
     "tests.harness.pages",
     "tests.harness.talk_decks",
-    "tests.harness.stage",
     "tests.harness.scheduling",
 ]
 

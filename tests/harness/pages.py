@@ -1,10 +1,15 @@
 """A page of its own for each browser test, at the projector's 1280x720, and the
 scripts the browser tests evaluate in any engine."""
 
+from __future__ import annotations
+
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
-from playwright.sync_api import Browser, Page
+
+if TYPE_CHECKING:  # Playwright itself comes with the browser fixture, not with this plugin
+    from playwright.sync_api import Browser, Page
 
 
 @pytest.fixture

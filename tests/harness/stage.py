@@ -7,16 +7,15 @@ engine-connect and late are recorded, so a test can see what happens to a
 recording.
 
 One deck (built by whichever worker asks first) and one runner serving it per worker
-are shared by every test module that runs demos on the stage (fixtures of a pytest
-plugin: tests/conftest.py loads this module); a test that needs other settings
-serves the deck again.
+are shared by every test module that runs demos on the stage (the fixtures stage_dir
+and stage_url, in tests/service/conftest.py); a test that needs other settings serves
+the deck again.
 """
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import Page
 
 from benchmarks import stage_deck
@@ -25,7 +24,6 @@ from benchmarks.rendering import GO_TO_DEMO
 from runner.deck import catalog
 from runner.deck.demo import Demo
 from runner.service.app import create_app
-from tests.harness.once import made_once
 from tests.harness.runner import FIXTURES, LiveRunner, settings
 
 # Port 1 on loopback refuses at once: a database server that is down.
@@ -50,19 +48,6 @@ def serving(deck: Path, database_url: str, **overrides: object) -> Iterator[str]
     )
     with LiveRunner(app) as runner:
         yield runner.url + "/"
-
-
-@pytest.fixture(scope="session")
-def stage_dir(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Path:
-    """The stage deck's build folder, built and recorded once per test run."""
-    return made_once(tmp_path_factory, "stage", build)
-
-
-@pytest.fixture(scope="session")
-def stage_url(stage_dir: Path, database_url: str) -> Iterator[str]:
-    """The stage deck's URL, served by one runner on the test database for the whole run."""
-    with serving(stage_dir, database_url) as url:
-        yield url
 
 
 def open_demo(page: Page, url: str, demo_id: str) -> int:

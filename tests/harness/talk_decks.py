@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from runner.deck import builder
-from runner.settings import Settings
 from tests.harness.once import made_once
 
 
 @pytest.fixture(scope="session")
 def recorded_talk(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Path:
     """The build folder of the talk with every demo's output recorded on the test database."""
+    from runner.deck import builder  # here, not above: the logic tier loads this plugin
+    from runner.settings import Settings
 
     def build(folder: Path) -> None:
         builder.build(build_dir=folder, record=True, settings=Settings(database_url=database_url))
@@ -28,6 +28,8 @@ def recorded_talk(tmp_path_factory: pytest.TempPathFactory, database_url: str) -
 @pytest.fixture(scope="session")
 def unrecorded_talk(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The build folder of the talk as a fresh clone builds it: no recording anywhere."""
+    from runner.deck import builder
+
     return made_once(
         tmp_path_factory, "unrecorded-talk", lambda folder: builder.build(build_dir=folder)
     )
