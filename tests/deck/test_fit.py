@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from demos.connection import FALLBACK_NOTICE
 from runner.deck import catalog
@@ -52,6 +53,15 @@ RUN_OVER = """(id) => {
   const demo = document.querySelector(`.demo[data-demo-id="${id}"]`);
   return talkRunner.state(talkRunner.indexOf(demo)).phase !== 'running';
 }"""
+# What a demo's slide shows, for a run that did not start: which slide is current, the
+# demo's state and its status line.
+SLIDE_SAYS = """(id) => {
+  const demo = document.querySelector(`.demo[data-demo-id="${id}"]`);
+  const state = talkRunner.state(talkRunner.indexOf(demo));
+  const status = demo.querySelector('.demo-status');
+  return {current: TalkFit.title(Reveal.getCurrentSlide()), phase: state.phase,
+          status: status ? status.innerText : null};
+}"""
 # The first line printed, and how many rows it takes on the slide (runner.js: a span a line).
 FIRST_LINE = """(id) => {
   const first = document.querySelector(`.demo[data-demo-id="${id}"] .demo-stream > span`);
@@ -75,6 +85,18 @@ def bare_served(unrecorded_talk: Path, database_url: str) -> Iterator[str]:
     """The talk built without recordings, as a fresh clone has it, with its runner."""
     with LiveRunner(create_app(deck_dir=unrecorded_talk)) as runner:
         yield runner.url + "/"
+
+
+def run_live(page: Page, demo_id: str) -> None:
+    """Press R on the demo's slide and wait for its live output; if none comes, fail with
+    what the slide says instead."""
+    page.keyboard.press("r")
+    try:
+        page.wait_for_selector(
+            f'.demo[data-demo-id="{demo_id}"] .demo-output[data-source="live"]', timeout=30_000
+        )
+    except PlaywrightTimeoutError:
+        pytest.fail(f"{demo_id}: no live output 30 s after R; {page.evaluate(SLIDE_SAYS, demo_id)}")
 
 
 def within_limit(lines: int, columns: int) -> bool:
@@ -112,8 +134,7 @@ def test_every_slide_fits_during_and_after_a_live_run(browser: Browser, served: 
     for demo_id in page.evaluate(DEMO_SLIDES):
         name = page.evaluate(GO_TO_DEMO, demo_id)
         demo = f'.demo[data-demo-id="{demo_id}"]'
-        page.keyboard.press("r")
-        page.wait_for_selector(f'{demo} .demo-output[data-source="live"]', timeout=30_000)
+        run_live(page, demo_id)
         found[f"{name} running"] = page.evaluate(PROBLEMS_HERE)
         ends[demo_id] = page.locator(f"{demo} .demo-status").inner_text(timeout=30_000)
         found[f"{name} finished"] = page.evaluate(PROBLEMS_HERE)
@@ -133,8 +154,7 @@ def test_every_demo_run_live_without_a_recording_fits_at_both_sizes(
         name = page.evaluate(GO_TO_DEMO, demo_id)
         output = f'.demo[data-demo-id="{demo_id}"] .demo-output'
         assert page.get_attribute(output, "data-source") == "none"
-        page.keyboard.press("r")
-        page.wait_for_selector(f'{output}[data-source="live"]', timeout=30_000)
+        run_live(page, demo_id)
         page.wait_for_function(RUN_OVER, arg=demo_id, timeout=60_000)
         first_lines[demo_id] = page.evaluate(FIRST_LINE, demo_id)
         for width, height in VIEWPORTS:
