@@ -14,9 +14,10 @@ import logging
 from contextvars import ContextVar
 
 from fastapi.sse import format_sse_event
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from runner.service.audience import Behind, FollowHub, Refused, Viewer
+from runner.service.stream import until_done_or_gone
 
 logger = logging.getLogger(__name__)
 # Set in a dropped viewer's own task, where uvicorn then logs the unfinished response.
@@ -45,13 +46,7 @@ async def follow(hub: FollowHub, scope: Scope, receive: Receive, send: Send) -> 
     try:
         await send({"type": "http.response.start", "status": 200, "headers": _HEADERS})
         first = format_sse_event(retry=RETRY_MS) + first
-        sending = asyncio.create_task(_send_events(hub, viewer, first, send))
-        gone = asyncio.create_task(_client_gone(receive))
-        try:
-            await asyncio.wait({sending, gone}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            sending.cancel()
-            gone.cancel()
+        sending = await until_done_or_gone(_send_events(hub, viewer, first, send), receive)
         if sending.done() and not sending.cancelled():
             try:
                 sending.result()
@@ -85,12 +80,6 @@ async def _send_events(hub: FollowHub, viewer: Viewer, first: bytes, send: Send)
 async def _send_in_time(send: Send, body: bytes) -> None:
     async with asyncio.timeout(SEND_STALL_S):
         await send({"type": "http.response.body", "body": body, "more_body": True})
-
-
-async def _client_gone(receive: Receive) -> None:
-    message: Message = await receive()
-    while message["type"] != "http.disconnect":
-        message = await receive()
 
 
 async def _refuse(send: Send, refusal: Refused) -> None:

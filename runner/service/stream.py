@@ -13,8 +13,9 @@ FastAPI's, with no place for a send limit or a deadline, so ours is a Starlette
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterable, Awaitable, Callable
+from collections.abc import AsyncIterable, Awaitable, Callable, Coroutine
 from dataclasses import asdict
+from typing import Any
 
 from fastapi.sse import format_sse_event
 from starlette.responses import StreamingResponse
@@ -95,17 +96,9 @@ class RunStreamResponse(StreamingResponse):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
             async with asyncio.timeout(self.deadline_s) as deadline:
-                forward = asyncio.create_task(self.stream_response(_stall_limited(send)))
-                gone = asyncio.create_task(_client_gone(receive))
-                try:
-                    await asyncio.wait({forward, gone}, return_when=asyncio.FIRST_COMPLETED)
-                finally:
-                    forward.cancel()
-                    gone.cancel()
-                    # Let the cancellations run before on_close: from Python 3.12 no
-                    # loop step may come between this return and the caller's next line
-                    # (asyncio.wait_for no longer wraps a coroutine in a task).
-                    await asyncio.wait({forward, gone})
+                forward = await until_done_or_gone(
+                    self.stream_response(_stall_limited(send)), receive
+                )
                 if forward.done() and not forward.cancelled():
                     forward.result()  # an error while sending is the server's to log
         except TimeoutError:
@@ -128,6 +121,26 @@ def _stall_limited(send: Send) -> Send:
             await send(message)
 
     return send_in_time
+
+
+async def until_done_or_gone(
+    work: Coroutine[Any, Any, None], receive: Receive
+) -> asyncio.Task[None]:
+    """work's task, once work has ended or the client has gone, whichever came first.
+
+    The other is cancelled, and both are waited for: from Python 3.12 no loop step may
+    come between this return and the caller's next line (asyncio.wait_for no longer
+    wraps a coroutine in a task), so a cancellation not waited for has not yet run.
+    """
+    working = asyncio.create_task(work)
+    gone = asyncio.create_task(_client_gone(receive))
+    try:
+        await asyncio.wait({working, gone}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        working.cancel()
+        gone.cancel()
+        await asyncio.wait({working, gone})
+    return working
 
 
 async def _client_gone(receive: Receive) -> None:
